@@ -1,0 +1,213 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.account.internal.flows.manage_email import email_already_exists
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Organisation, User
+from .validators import normalise_organisation_name
+
+JOB_ROLE_HELP = _(
+    "For example: ward manager, social worker, housing officer, GP partner or volunteer "
+    "coordinator."
+)
+
+
+class OrganisationChoiceMixin(forms.Form):
+    """Choose an organisation from the list, or propose a new one.
+
+    The chosen or proposed organisation is in `cleaned_data["organisation"]` after
+    validation; a proposal is only written by `resolve_organisation()`, so that a form
+    that fails validation writes nothing.
+    """
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.usable(),
+        required=False,
+        empty_label=_("Choose your organisation"),
+        help_text=_("Start typing to find your organisation in the list."),
+    )
+    new_organisation_name = forms.CharField(
+        label=_("Name of your organisation"),
+        required=False,
+        max_length=400,
+        help_text=_("Give its full name. We will add it to the list for others."),
+    )
+    new_organisation_type = forms.ChoiceField(
+        label=_("Type of organisation"),
+        required=False,
+        choices=[("", _("Choose a type")), *Organisation.Type.choices],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].widget.attrs.update(
+            {"data-searchable": "", "data-search-label": _("Search for your organisation")}
+        )
+        self.fields["new_organisation_name"].widget.attrs["autocomplete"] = "organization"
+
+    def clean_new_organisation_name(self):
+        value = self.cleaned_data.get("new_organisation_name", "")
+        if not value.strip():
+            return ""
+        return normalise_organisation_name(value)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        chosen = cleaned_data.get("organisation")
+        proposed = cleaned_data.get("new_organisation_name")
+        if "new_organisation_name" in self.errors or "organisation" in self.errors:
+            return cleaned_data
+        if chosen and proposed:
+            self.add_error(
+                "new_organisation_name",
+                _("Choose an organisation from the list or give a new one, not both."),
+            )
+        elif not chosen and not proposed:
+            self.add_error(
+                "organisation",
+                _("Choose your organisation, or give its name if it is not in the list."),
+            )
+        elif proposed:
+            existing = Organisation.objects.by_name(proposed).first()
+            if existing is not None:
+                cleaned_data["organisation"] = existing
+            elif not cleaned_data.get("new_organisation_type"):
+                self.add_error("new_organisation_type", _("Choose the type of organisation."))
+        return cleaned_data
+
+    @property
+    def proposes_organisation(self) -> bool:
+        return bool(self.data.get(self.add_prefix("new_organisation_name"), "").strip())
+
+    def resolve_organisation(self) -> Organisation:
+        """The chosen organisation, or the proposed one (created as pending)."""
+        chosen = self.cleaned_data.get("organisation")
+        if chosen is not None:
+            return chosen
+        return services.organisation_propose(
+            name=self.cleaned_data["new_organisation_name"],
+            type=self.cleaned_data["new_organisation_type"],
+        )
+
+
+class NameAndRoleMixin(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    job_role = forms.CharField(label=_("Job role"), max_length=120, help_text=JOB_ROLE_HELP)
+
+    error_messages_by_field = {
+        "first_name": _("Enter your first name."),
+        "last_name": _("Enter your last name."),
+        "job_role": _("Enter your job role."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, message in self.error_messages_by_field.items():
+            self.fields[name].error_messages["required"] = message
+        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
+        self.fields["job_role"].widget.attrs["autocomplete"] = "organization-title"
+
+    def _clean_required_text(self, name: str) -> str:
+        value = (self.cleaned_data.get(name) or "").strip()
+        if not value:
+            raise ValidationError(self.error_messages_by_field[name], code="required")
+        return value
+
+    def clean_first_name(self):
+        return self._clean_required_text("first_name")
+
+    def clean_last_name(self):
+        return self._clean_required_text("last_name")
+
+    def clean_job_role(self):
+        return self._clean_required_text("job_role")
+
+
+class SignupForm(NameAndRoleMixin, OrganisationChoiceMixin, AllauthSignupForm):
+    """allauth's sign-up form with the person's name, organisation and job role."""
+
+    field_order = [
+        "first_name",
+        "last_name",
+        "email",
+        "organisation",
+        "new_organisation_name",
+        "new_organisation_type",
+        "job_role",
+        "password1",
+        "password2",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].help_text = _(
+            "Use your work email address if you have one. We will send you a link to confirm it."
+        )
+        self.fields["email"].error_messages["required"] = _("Enter your email address.")
+        self.fields["email"].error_messages["invalid"] = _(
+            "Enter an email address in the correct format, like name@example.org."
+        )
+        self.fields["email"].widget.attrs.pop("placeholder", None)
+        for name in ("password1", "password2"):
+            self.fields[name].widget.attrs.pop("placeholder", None)
+        self.order_fields(self.field_order)
+
+    def validate_unique_email(self, value):
+        # A clear message next to the field, as the sign-up page promises. Password reset
+        # and log-in still do not reveal whether an address has an account.
+        email, _exists = email_already_exists(value, always_raise=True)
+        return email
+
+    def save(self, request):
+        # One transaction: the proposed organisation, the user, their role and their
+        # email address are all written, or none of them is.
+        with transaction.atomic():
+            return super().save(request)
+
+    def populate_user(self, user: User) -> User:
+        user.first_name = self.cleaned_data["first_name"]
+        user.last_name = self.cleaned_data["last_name"]
+        user.job_role = self.cleaned_data["job_role"]
+        user.organisation = self.resolve_organisation()
+        return user
+
+
+class ProfileForm(NameAndRoleMixin, OrganisationChoiceMixin):
+    field_order = [
+        "first_name",
+        "last_name",
+        "organisation",
+        "new_organisation_name",
+        "new_organisation_type",
+        "job_role",
+    ]
+
+    def __init__(self, *args, user: User, **kwargs):
+        self.user = user
+        kwargs.setdefault(
+            "initial",
+            {
+                "first_name": user.first_name,
+                "last_name": user.last_name,
+                "organisation": user.organisation_id,
+                "job_role": user.job_role,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.order_fields(self.field_order)
+
+    @transaction.atomic
+    def save(self) -> User:
+        return services.user_profile_update(
+            user=self.user,
+            first_name=self.cleaned_data["first_name"],
+            last_name=self.cleaned_data["last_name"],
+            organisation=self.resolve_organisation(),
+            job_role=self.cleaned_data["job_role"],
+        )

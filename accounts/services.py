@@ -1,0 +1,74 @@
+"""Writes for accounts and organisations. Views and forms call these; nothing else saves."""
+
+from django.contrib.auth.models import Group
+from django.db import IntegrityError, transaction
+
+from .models import Organisation, User
+from .roles import LEARNER
+from .validators import normalise_organisation_name
+
+
+def organisation_propose(*, name: str, type: str = Organisation.Type.OTHER) -> Organisation:
+    """Return the organisation with this name, creating it as pending if it is new.
+
+    Names are compared without regard to case, so "Leeds City Council" and "leeds city
+    council" are one organisation. A proposal is usable at once; a site admin approves,
+    renames or merges it later.
+    """
+    clean_name = normalise_organisation_name(name)
+    existing = Organisation.objects.by_name(clean_name).first()
+    if existing is not None:
+        return existing
+    organisation = Organisation(name=clean_name, type=type, status=Organisation.Status.PENDING)
+    organisation.full_clean()
+    try:
+        with transaction.atomic():
+            organisation.save()
+    except IntegrityError:
+        # Someone proposed the same name a moment ago: use theirs.
+        return Organisation.objects.by_name(clean_name).get()
+    return organisation
+
+
+def organisation_approve(*, organisation: Organisation) -> Organisation:
+    organisation.status = Organisation.Status.APPROVED
+    organisation.save(update_fields=["status"])
+    return organisation
+
+
+@transaction.atomic
+def organisation_merge(*, source: Organisation, target: Organisation) -> int:
+    """Move every member of `source` to `target`, then delete `source`.
+
+    Runs in one transaction: either every member moves and the duplicate disappears, or
+    nothing changes. Returns the number of members moved.
+    """
+    if source.pk == target.pk:
+        raise ValueError("An organisation cannot be merged into itself.")
+    # Lock both rows so that a sign-up choosing `source` meanwhile waits for us.
+    list(Organisation.objects.select_for_update().filter(pk__in=[source.pk, target.pk]))
+    moved = User.objects.filter(organisation=source).update(organisation=target)
+    source.delete()
+    return moved
+
+
+def user_add_default_role(*, user: User) -> None:
+    group, _created = Group.objects.get_or_create(name=LEARNER)
+    user.groups.add(group)
+
+
+def user_profile_update(
+    *,
+    user: User,
+    first_name: str,
+    last_name: str,
+    organisation: Organisation,
+    job_role: str,
+) -> User:
+    user.first_name = first_name.strip()
+    user.last_name = last_name.strip()
+    user.organisation = organisation
+    user.job_role = job_role.strip()
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["first_name", "last_name", "organisation", "job_role"])
+    return user
