@@ -190,15 +190,13 @@ class ProfileForm(NameAndRoleMixin, OrganisationChoiceMixin):
 
     def __init__(self, *args, user: User, **kwargs):
         self.user = user
-        kwargs.setdefault(
-            "initial",
-            {
-                "first_name": user.first_name,
-                "last_name": user.last_name,
-                "organisation": user.organisation_id,
-                "job_role": user.job_role,
-            },
-        )
+        kwargs["initial"] = {
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "organisation": user.organisation_id,
+            "job_role": user.job_role,
+            **(kwargs.get("initial") or {}),
+        }
         super().__init__(*args, **kwargs)
         self.order_fields(self.field_order)
 

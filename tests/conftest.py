@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from home.services import site_ensure_home
 from tests.factories import DEFAULT_PASSWORD, OrganisationFactory, UserFactory
@@ -22,3 +23,11 @@ def learner(db, organisation):
 @pytest.fixture
 def password():
     return DEFAULT_PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    """allauth's rate limits live in the cache; each test starts with none used."""
+    cache.clear()
+    yield
+    cache.clear()
