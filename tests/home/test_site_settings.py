@@ -1,0 +1,56 @@
+import pytest
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from wagtail.models import Page, Site
+from wagtail.test.utils import WagtailPageTestCase
+
+from home.models import HomePage, SiteSettings
+from home.services import site_ensure_home
+
+
+@pytest.mark.django_db
+def test_header_shows_service_name_without_nhs_logo_by_default(client, home_page):
+    html = client.get("/").content.decode()
+
+    assert '<a class="nhsuk-header__service-name" href="/">Leading Together</a>' in html
+    assert 'class="nhsuk-header__logo"' not in html
+    assert "skip-link" in html
+
+
+@pytest.mark.django_db
+def test_service_name_and_nhs_logo_come_from_site_settings(client, home_page):
+    settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.service_name = "Northfield Leadership Academy"
+    settings.show_nhs_logo = True
+    settings.contact_email = "academy@example.org"
+    settings.save()
+
+    html = client.get("/").content.decode()
+
+    assert "Northfield Leadership Academy</a>" in html
+    assert 'class="nhsuk-header__logo"' in html
+    assert 'href="mailto:academy@example.org"' in html
+    assert "<title>Lead and learn together – Northfield Leadership Academy</title>" in html
+
+
+@pytest.mark.django_db
+def test_breadcrumbs_list_ancestors_below_the_home_page(home_page):
+    child = home_page.add_child(instance=Page(title="Systems leadership", slug="systems"))
+    grandchild = child.add_child(instance=Page(title="Seeing the system", slug="seeing"))
+    request = RequestFactory().get(grandchild.url)
+
+    html = render_to_string("components/breadcrumbs.html", {"page": grandchild, "request": request})
+
+    assert 'aria-label="Breadcrumb"' in html
+    assert "Lead and learn together" in html and "Systems leadership" in html
+    assert "Seeing the system" not in html
+
+
+class HomePageTreeTests(WagtailPageTestCase):
+    def test_home_page_lives_only_at_the_root(self):
+        self.assertAllowedParentPageTypes(HomePage, {Page})
+
+    def test_home_page_renders(self):
+        home = site_ensure_home(title="Welcome")
+        self.assertPageIsRenderable(home)
+        self.assertPageIsPreviewable(home)
