@@ -53,4 +53,3 @@ class HomePageTreeTests(WagtailPageTestCase):
     def test_home_page_renders(self):
         home = site_ensure_home(title="Welcome")
         self.assertPageIsRenderable(home)
-        self.assertPageIsPreviewable(home)
