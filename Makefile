@@ -1,0 +1,101 @@
+# Leading Together: the two commands a newcomer needs are `make run` and `make test`.
+#
+#   make run [PORT=8123]  install, migrate, load the demo content, serve on 127.0.0.1
+#   make test             lint, checks and the whole test suite on SQLite and PostgreSQL
+#   make install          the virtual environment only (re-run when pyproject.toml changes)
+#   make clean            remove test artefacts and caches (keeps .venv and db.sqlite3)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+.NOTPARALLEL:
+
+PORT ?= 8000
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+INSTALL_STAMP := $(VENV)/.installed-pyproject
+NODE_STAMP := node_modules/.installed-package-lock
+
+# manage.py defaults to the dev settings; say so, so that a DJANGO_SETTINGS_MODULE left
+# in the caller's shell cannot change what `make run` and the checks see. The checks also
+# ignore DATABASE_URL, so that they read the same settings on every machine.
+DEV := env DJANGO_SETTINGS_MODULE=lms.settings.dev
+CHECK := env -u DATABASE_URL DJANGO_SETTINGS_MODULE=lms.settings.dev
+# pytest reads lms.settings.test from pyproject.toml.
+PYTEST := env -u DJANGO_SETTINGS_MODULE $(PYTHON) -m pytest
+
+START := $(shell date +%s)
+heading = @printf '\n==== %s ====\n' "$(1)"
+
+.PHONY: help install run test system-packages node-packages lint checks \
+	test-sqlite test-postgres clean
+
+help:
+	@echo "make run [PORT=8000]  set up, load demo content and serve on http://127.0.0.1:$(PORT)/"
+	@echo "make test             lint, Django checks and all tests on SQLite and PostgreSQL"
+	@echo "make install          create .venv and install the project with its test tools"
+	@echo "make clean            remove test media and caches (keeps .venv and db.sqlite3)"
+
+# Python ---------------------------------------------------------------------------------
+
+install: $(INSTALL_STAMP)
+
+$(INSTALL_STAMP): pyproject.toml
+	$(call heading,Python packages into $(VENV))
+	@# Debian's own python3 needs python3-venv for `-m venv`.
+	test -x $(PYTHON) || python3 -c 'import ensurepip, venv' 2>/dev/null \
+		|| scripts/install-system-packages python3-venv
+	test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $@
+
+# The site -------------------------------------------------------------------------------
+
+run: install
+	$(DEV) $(PYTHON) manage.py migrate --noinput
+	$(DEV) $(PYTHON) manage.py seed_demo
+	$(DEV) $(PYTHON) manage.py runserver 127.0.0.1:$(PORT)
+
+# Tests ----------------------------------------------------------------------------------
+
+# Debian's chromium and postgresql (and npm, for axe-core), each only if missing.
+system-packages:
+	$(call heading,System packages)
+	scripts/install-system-packages
+
+node-packages: $(NODE_STAMP)
+
+$(NODE_STAMP): package.json package-lock.json | system-packages
+	$(call heading,Node packages (axe-core) from package-lock.json)
+	npm ci --no-audit --no-fund
+	touch $@
+
+lint: install
+	$(call heading,Lint: ruff check)
+	$(VENV)/bin/ruff check .
+	$(call heading,Formatting: ruff format --check)
+	$(VENV)/bin/ruff format --check .
+
+checks: install
+	$(call heading,Django system checks (lms.settings.dev))
+	$(CHECK) $(PYTHON) manage.py check --fail-level WARNING
+	$(call heading,Migrations match the models)
+	$(CHECK) $(PYTHON) manage.py makemigrations --check --dry-run
+
+test-sqlite: install system-packages node-packages
+	$(call heading,Tests on SQLite)
+	env -u DATABASE_URL EXPECT_DB_VENDOR=sqlite $(PYTEST)
+
+test-postgres: install system-packages node-packages
+	$(call heading,Tests on PostgreSQL (throwaway server))
+	EXPECT_DB_VENDOR=postgresql scripts/with-postgres $(PYTEST)
+
+# Prerequisites run in this order (.NOTPARALLEL); the first failure stops the run.
+test: install system-packages node-packages lint checks test-sqlite test-postgres
+	@printf '\n==== make test: all phases passed in %ss ====\n' "$$(( $$(date +%s) - $(START) ))"
+
+clean:
+	rm -rf .test-media test-results .pytest_cache .ruff_cache
+	find . -path ./.venv -prune -o -path ./node_modules -prune -o \
+		-name __pycache__ -type d -prune -exec rm -rf {} +
