@@ -1,0 +1,86 @@
+"""Accessibility scans with axe-core, run inside the page under test.
+
+axe-core is pinned in package.json and installed by `npm ci` (`make test` does it). It is
+injected with `page.evaluate` rather than `add_script_tag`, so that a Content-Security-
+Policy of `script-src 'self'` cannot block it.
+"""
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+# WCAG 2.2 AA, as the rules that axe tags for each level and version.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@cache
+def _axe_source() -> str:
+    if not AXE_JS.exists():
+        pytest.fail(f"{AXE_JS} is missing: run `npm ci` (or `make test`, which runs it).")
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+def axe_run(page: Page) -> dict:
+    """axe-core's full result for the page as it is now."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe_source())
+    return page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+
+
+def format_violations(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation.get('impact') or 'no impact given'}): "
+            f"{violation['help']}\n  {violation['helpUrl']}"
+        )
+        for node in violation["nodes"]:
+            target = " ".join(
+                ", ".join(part) if isinstance(part, list) else part for part in node["target"]
+            )
+            lines.append(f"    at {target}")
+            summary = (node.get("failureSummary") or "").strip().replace("\n", "\n       ")
+            if summary:
+                lines.append(f"       {summary}")
+    return "\n".join(lines)
+
+
+def assert_no_axe_violations(page: Page, *, context: str = "") -> None:
+    """Fail with a readable list (rule, impact, help, selectors) if axe finds anything."""
+    violations = axe_run(page)["violations"]
+    if violations:
+        where = context or page.url
+        pytest.fail(
+            f"axe-core found {len(violations)} accessibility violation(s) on {where}:\n"
+            + format_violations(violations),
+            pytrace=False,
+        )
+
+
+def assert_no_horizontal_scroll(page: Page, *, width: int = 320, context: str = "") -> None:
+    """At `width` CSS pixels the page reflows without a horizontal scroll bar (WCAG 1.4.10)."""
+    page.set_viewport_size({"width": width, "height": 640})
+    scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert scroll_width <= width, (
+        f"{context or page.url} scrolls sideways at {width}px: its content is "
+        f"{scroll_width}px wide. Widest elements: {_widest_elements(page, width)}"
+    )
+
+
+def _widest_elements(page: Page, width: int) -> list[str]:
+    return page.evaluate(
+        """(width) => [...document.querySelectorAll('body *')]
+            .filter((el) => el.getBoundingClientRect().right > width)
+            .slice(0, 5)
+            .map((el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}` +
+                 `${el.className && typeof el.className === 'string'
+                    ? '.' + el.className.trim().split(/\\s+/).join('.') : ''}` +
+                 ` (right edge ${Math.round(el.getBoundingClientRect().right)}px)`)""",
+        width,
+    )

@@ -1,0 +1,91 @@
+"""Browser tests: Playwright driving Debian's Chromium against pytest-django's live server.
+
+They run with the rest of the suite (`make test`), or alone with `pytest -m browser`.
+"""
+
+import os
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from home.services import site_ensure_home
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to
+# run inside one unless told that this is safe (it is, in tests).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's package; `make test` installs it if missing.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, never a browser downloaded by `playwright install`."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "en-GB", "timezone_id": "Europe/London"}
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """Relative `page.goto("/…")` calls go to the live server."""
+    return live_server.url
+
+
+@pytest.fixture
+def context(context, live_server):
+    """Keep the browser off the internet: anything not served by the live server fails.
+
+    Tests stay hermetic and quick (the NHS.UK stylesheet asks assets.nhs.uk for its fonts,
+    which would otherwise hold up every page load until the request times out).
+    """
+    live_host = urlsplit(live_server.url).netloc
+    context.route(lambda url: urlsplit(url).netloc != live_host, lambda route: route.abort())
+    return context
+
+
+@pytest.fixture
+def page(page):
+    # Fail in seconds rather than after Playwright's default 30.
+    page.set_default_timeout(10_000)
+    page.set_default_navigation_timeout(20_000)
+    return page
+
+
+@pytest.fixture
+def site_home(transactional_db):
+    """The site's home page, for tests that run against the live server.
+
+    Those tests commit for real, and Django empties every table after each one, including
+    the rows that migrations wrote (Wagtail's root page and locale, the role groups). Mark
+    them `django_db(transaction=True, serialized_rollback=True)` so that those rows come
+    back before each test; the home page itself is built here, as in the rest of the suite.
+    """
+    return site_ensure_home(title="Lead and learn together", introduction="Modules for everyone.")
+
+
+@pytest.fixture
+def sign_in(page):
+    """Sign in through the login form, as a person would, and land on the home page."""
+
+    def sign_in(*, email: str, password: str) -> None:
+        page.goto("/accounts/login/")
+        page.get_by_label(re.compile(r"^Email")).fill(email)
+        page.get_by_label(re.compile(r"^Password")).fill(password)
+        page.get_by_role("button", name=re.compile(r"^Sign in$", re.IGNORECASE)).click()
+        expect(page.get_by_role("link", name=re.compile(r"^Your profile"))).to_be_visible()
+
+    return sign_in

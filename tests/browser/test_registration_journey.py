@@ -1,0 +1,64 @@
+"""A newcomer signs up, confirms their email address and is welcomed by name."""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import User
+from tests.factories import OrganisationFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+STRONG_PASSWORD = "Lantern-orchard-47-sparrow"
+CONFIRM_LINK = re.compile(r"https?://\S+/accounts/confirm-email/\S+")
+
+
+def confirmation_path(mailoutbox, email: str) -> str:
+    messages = [message for message in mailoutbox if email in message.to]
+    assert len(messages) == 1, f"expected one email to {email}, got {len(messages)}"
+    match = CONFIRM_LINK.search(messages[0].body)
+    assert match, f"no confirmation link in:\n{messages[0].body}"
+    return urlsplit(match.group()).path
+
+
+def test_sign_up_confirm_email_and_sign_in(page, site_home, mailoutbox, sign_in):
+    organisation = OrganisationFactory(name="Riverside Health and Care Partnership")
+
+    page.goto("/")
+    page.get_by_role("link", name="Create an account").first.click()
+    expect(page).to_have_url(re.compile(r"/accounts/signup/$"))
+
+    page.get_by_label(re.compile(r"^First name")).fill("Amara")
+    page.get_by_label(re.compile(r"^Last name")).fill("Okafor")
+    page.get_by_label(re.compile(r"^Email")).fill("amara.okafor@example.org")
+    page.get_by_label(re.compile(r"^Organisation")).select_option(label=organisation.name)
+    page.get_by_label(re.compile(r"^Job role")).fill("Ward manager")
+    page.get_by_label(re.compile(r"^Password(?! \(again\))")).fill(STRONG_PASSWORD)
+    again = page.get_by_label(re.compile(r"^Password \(again\)"))
+    again.fill(STRONG_PASSWORD)
+    again.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        re.compile(r"(verify|check) your email", re.IGNORECASE)
+    )
+    learner = User.objects.get(email="amara.okafor@example.org")
+    assert (learner.first_name, learner.last_name) == ("Amara", "Okafor")
+    assert learner.organisation == organisation
+    assert learner.job_role == "Ward manager"
+
+    page.goto(confirmation_path(mailoutbox, "amara.okafor@example.org"))
+    page.get_by_role("button", name=re.compile(r"^confirm", re.IGNORECASE)).click()
+
+    profile_link = page.get_by_role("link", name=re.compile(r"^Your profile"))
+    if not profile_link.is_visible():
+        sign_in(email="amara.okafor@example.org", password=STRONG_PASSWORD)
+        page.goto("/")
+    expect(profile_link).to_have_accessible_name(re.compile(r"Amara"))
+    page.goto("/")
+    expect(page.get_by_text("Welcome back, Amara.")).to_be_visible()
+    assert learner.emailaddress_set.get(email="amara.okafor@example.org").verified
