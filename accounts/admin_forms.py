@@ -1,0 +1,118 @@
+"""Forms for the accounts screens in the Wagtail admin."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.users.forms import UserCreationForm, UserEditForm
+
+from .models import Organisation
+from .validators import normalise_organisation_name
+
+DUPLICATE_NAME_MESSAGE = _("An organisation with this name already exists.")
+
+
+def organisation_choice_label(organisation: Organisation) -> str:
+    if organisation.is_pending:
+        return _("%(name)s (pending review)") % {"name": organisation.name}
+    return organisation.name
+
+
+class OrganisationAdminForm(WagtailAdminModelForm):
+    """Create or edit an organisation. Names are unique whatever their case."""
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "type", "status", "ods_code"]
+
+    def clean_name(self):
+        name = normalise_organisation_name(self.cleaned_data.get("name", ""))
+        duplicates = Organisation.objects.by_name(name)
+        if self.instance.pk is not None:
+            duplicates = duplicates.exclude(pk=self.instance.pk)
+        if duplicates.exists():
+            raise ValidationError(DUPLICATE_NAME_MESSAGE, code="unique")
+        return name
+
+    def clean_ods_code(self):
+        code = (self.cleaned_data.get("ods_code") or "").strip().upper()
+        if code and not code.isalnum():
+            raise ValidationError(
+                _("An ODS code has only letters and numbers, like RR8 or E82001."),
+                code="invalid",
+            )
+        return code
+
+
+class OrganisationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return organisation_choice_label(obj)
+
+
+class MergeTargetChoiceField(OrganisationChoiceField):
+    """Any organisation but the one being merged, which is refused with its own message."""
+
+    default_error_messages = {
+        "same_organisation": _("An organisation cannot be merged into itself. Choose another one."),
+    }
+
+    def __init__(self, *args, source_pk=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source_pk = source_pk
+
+    def to_python(self, value):
+        if self.source_pk is not None and str(value).strip() == str(self.source_pk):
+            raise ValidationError(
+                self.error_messages["same_organisation"], code="same_organisation"
+            )
+        return super().to_python(value)
+
+
+class OrganisationMergeForm(forms.Form):
+    """Choose the organisation that absorbs `source`; a second post confirms the merge."""
+
+    target = MergeTargetChoiceField(
+        label=_("Merge into"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("Choose an organisation"),
+        help_text=_("Every member moves to this organisation. It keeps its name and details."),
+        error_messages={
+            "required": _("Choose the organisation to merge into."),
+            "invalid_choice": _(
+                "Choose an organisation from the list. It may have been deleted or merged."
+            ),
+        },
+    )
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, source: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source = source
+        target = self.fields["target"]
+        target.source_pk = source.pk
+        target.queryset = Organisation.objects.usable().exclude(pk=source.pk)
+
+
+class OrganisationFieldsMixin(forms.ModelForm):
+    """Show and edit a person's organisation and job role in Wagtail's user screens."""
+
+    organisation = OrganisationChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.usable(),
+        required=False,
+        empty_label=_("No organisation"),
+    )
+    job_role = forms.CharField(label=_("Job role"), max_length=120, required=False)
+
+    def clean_job_role(self):
+        return (self.cleaned_data.get("job_role") or "").strip()
+
+
+class AdminUserCreationForm(OrganisationFieldsMixin, UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        fields = [*sorted(UserCreationForm.Meta.fields), "organisation", "job_role"]
+
+
+class AdminUserEditForm(OrganisationFieldsMixin, UserEditForm):
+    class Meta(UserEditForm.Meta):
+        fields = [*sorted(UserEditForm.Meta.fields), "organisation", "job_role"]
