@@ -6,9 +6,9 @@ The viewsets that wire these up live in `wagtail_hooks.py`.
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, QuerySet
 from django.db.models.functions import Lower
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_list_or_404, get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
@@ -17,9 +17,16 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
+from wagtail.admin.ui.tables import (
+    BulkActionsCheckboxColumn,
+    Column,
+    DateColumn,
+    StatusTagColumn,
+)
 from wagtail.admin.views import generic
+from wagtail.admin.views.bulk_action import BulkAction
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets.button import Button
 from wagtail.log_actions import log
 from wagtail.permissions import policy_registry
@@ -33,10 +40,12 @@ from .admin_forms import (
     AdminUserEditForm,
     OrganisationMergeForm,
 )
+from .filters import OrganisationFilterSet
 from .models import Organisation
 
 MERGE_LOG_ACTION = "accounts.organisation.merge"
 APPROVE_LOG_ACTION = "accounts.organisation.approve"
+BULK_OBJ_TYPE = "organisation"
 
 
 def user_can_merge_organisations(user) -> bool:
@@ -47,6 +56,19 @@ def user_can_merge_organisations(user) -> bool:
 
 def user_can_approve_organisations(user) -> bool:
     return policy_registry.get_by_type(Organisation).user_has_permission(user, "change")
+
+
+def search_organisations(queryset, query: str):
+    """Narrow `queryset` to the organisations whose names match `query`.
+
+    The search index finds the matches; the ORM then filters and sorts them. Handing the
+    annotated, explicitly ordered listing queryset to the search backend fails: it can
+    only sort by indexed filter fields, and `member_count` is an annotation.
+    """
+    matches = get_search_backend().autocomplete(
+        query, Organisation.objects.order_by(), order_by_relevance=False
+    )
+    return queryset.filter(pk__in=[organisation.pk for organisation in matches])
 
 
 class OrganisationActionURLsMixin:
@@ -72,6 +94,20 @@ class OrganisationActionURLsMixin:
 
 class OrganisationIndexView(OrganisationActionURLsMixin, generic.IndexView):
     """Organisations with their member counts, searchable and filterable in one query."""
+
+    @cached_property
+    def columns(self):
+        return [
+            BulkActionsCheckboxColumn("bulk_actions", obj_type=BULK_OBJ_TYPE),
+            *super().columns,
+        ]
+
+    def _get_title_column(self, *args, **kwargs):
+        return super()._get_title_column(
+            *args,
+            **kwargs,
+            get_title_id=lambda instance: f"{BULK_OBJ_TYPE}_{quote(instance.pk)}_title",
+        )
 
     @cached_property
     def list_display(self):
@@ -107,21 +143,9 @@ class OrganisationIndexView(OrganisationActionURLsMixin, generic.IndexView):
         return queryset.order_by(*ordering, Lower("name"), "pk")
 
     def search_queryset(self, queryset):
-        """Find matches with the search index, then filter and sort them with the ORM.
-
-        Handing the annotated, explicitly ordered queryset to the search backend fails:
-        it can only sort by indexed filter fields, and `member_count` is an annotation.
-        """
         if not self.is_searching:
             return queryset
-        backend = get_search_backend(self.search_backend_name or "default")
-        matches = backend.autocomplete(
-            self.search_query,
-            Organisation.objects.order_by(),
-            fields=self.search_fields or None,
-            order_by_relevance=False,
-        )
-        return queryset.filter(pk__in=[organisation.pk for organisation in matches])
+        return search_organisations(queryset, self.search_query)
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
@@ -356,6 +380,57 @@ class OrganisationMergeView(OrganisationObjectMixin, WagtailAdminTemplateMixin, 
             % {"source": source_name, "target": target.name, "count": moved},
         )
         return redirect(self.get_index_url())
+
+
+class ApproveOrganisationsBulkAction(PermissionCheckedMixin, BulkAction):
+    """Approve the pending organisations among those ticked in the listing."""
+
+    display_name = gettext_lazy("Approve")
+    action_type = "approve"
+    aria_label = gettext_lazy("Approve the selected organisations")
+    template_name = "accounts/admin/organisation_bulk_approve.html"
+    action_priority = 10
+    models = [Organisation]
+    permission_required = "change"
+
+    @classmethod
+    def get_queryset(cls, model, object_ids):
+        if not isinstance(object_ids, QuerySet):
+            # Ids come from the query string; ignore any that could not be one.
+            object_ids = [pk for pk in object_ids if str(pk).isdigit()]
+        return get_list_or_404(model.objects.order_by(Lower("name")), pk__in=object_ids)
+
+    def get_all_objects_in_listing_query(self, parent_id):
+        """With "select all", act on what the listing shows: its search and filters apply."""
+        queryset = Organisation.objects.order_by()
+        filters = OrganisationFilterSet(self.request.GET, queryset=queryset, request=self.request)
+        if filters.is_valid():
+            queryset = filters.qs
+        if query := self.request.GET.get("q", "").strip():
+            queryset = search_organisations(queryset, query)
+        return queryset.values_list("pk", flat=True)
+
+    def get_actionable_objects(self):
+        objects, context = super().get_actionable_objects()
+        context["already_approved"] = [o for o in objects if not o.is_pending]
+        return [o for o in objects if o.is_pending], context
+
+    def get_execution_context(self):
+        return {"user": self.request.user}
+
+    @classmethod
+    def execute_action(cls, objects, user=None, **kwargs):
+        for organisation in objects:
+            services.organisation_approve(organisation=organisation)
+            log(organisation, APPROVE_LOG_ACTION, user=user)
+        return len(objects), 0
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return ngettext(
+            "%(count)d organisation approved.",
+            "%(count)d organisations approved.",
+            num_parent_objects,
+        ) % {"count": num_parent_objects}
 
 
 # Users ------------------------------------------------------------------------------

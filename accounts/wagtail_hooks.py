@@ -3,6 +3,7 @@
 from django.urls import path
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import LogFormatter
@@ -32,6 +33,7 @@ class OrganisationViewSet(ModelViewSet):
     merge_view_class = admin_views.OrganisationMergeView
 
     filterset_class = OrganisationFilterSet
+    index_template_name = "accounts/admin/organisation_index.html"
     search_backend_name = "default"
     ordering = "name"
     list_per_page = 50
@@ -80,6 +82,9 @@ def register_organisation_viewset():
     return OrganisationViewSet("organisations")
 
 
+hooks.register("register_bulk_action", admin_views.ApproveOrganisationsBulkAction)
+
+
 @hooks.register("register_log_actions")
 def register_organisation_log_actions(actions):
     @actions.register_action(admin_views.MERGE_LOG_ACTION)
@@ -88,9 +93,14 @@ def register_organisation_log_actions(actions):
 
         def format_message(self, log_entry):
             data = log_entry.data or {}
-            return _("Merged '%(source)s' into this organisation; %(count)s members moved.") % {
+            count = data.get("members_moved", 0)
+            return ngettext(
+                "Merged '%(source)s' into this organisation; %(count)d member moved.",
+                "Merged '%(source)s' into this organisation; %(count)d members moved.",
+                count,
+            ) % {
                 "source": data.get("source", {}).get("name", _("another organisation")),
-                "count": data.get("members_moved", 0),
+                "count": count,
             }
 
     actions.register_action(

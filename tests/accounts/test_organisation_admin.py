@@ -12,6 +12,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.http import urlencode
 from wagtail.models import ModelLogEntry
 
 from accounts.admin_forms import AdminUserCreationForm, AdminUserEditForm
@@ -412,6 +413,74 @@ def test_course_editor_cannot_approve(client, course_editor, leeds_duplicate):
     client.force_login(course_editor)
 
     assert_denied(client.post(reverse("organisations:approve", args=[leeds_duplicate.pk])))
+    leeds_duplicate.refresh_from_db()
+    assert leeds_duplicate.is_pending
+
+
+def bulk_approve_url(*ids, **params) -> str:
+    query = urlencode([*(("id", pk) for pk in ids), *params.items()], doseq=True)
+    return reverse("wagtail_bulk_action", args=["accounts", "organisation", "approve"]) + (
+        f"?{query}" if query else ""
+    )
+
+
+def test_index_offers_bulk_approve(site_admin_client, leeds):
+    html = site_admin_client.get(INDEX_URL).content.decode()
+
+    assert "data-bulk-action-footer" in html
+    assert bulk_approve_url() in html
+    assert f'aria-describedby="organisation_{leeds.pk}_title"' in html
+
+
+def test_bulk_approve_approves_the_pending_ones_and_logs_each(
+    site_admin_client, site_admin, leeds, leeds_duplicate
+):
+    hebden = OrganisationFactory(name="Hebden Bridge Men's Shed", status="pending")
+    url = bulk_approve_url(leeds.pk, leeds_duplicate.pk, hebden.pk, next=INDEX_URL)
+
+    confirm = site_admin_client.get(url)
+    assert confirm.status_code == 200
+    html = " ".join(confirm.content.decode().split())
+    assert "Leeds CC" in html and "Hebden Bridge Men&#x27;s Shed" in html
+    assert "These are approved already and will not change:" in html
+    assert "<li>Leeds City Council</li>" in html
+
+    response = site_admin_client.post(url)
+
+    assert response.status_code == 302
+    assert response.url == INDEX_URL
+    assert "2 organisations approved." in messages_of(response)
+    assert not Organisation.objects.pending().exists()
+    logged = ModelLogEntry.objects.filter(action=APPROVE_LOG_ACTION, user=site_admin)
+    assert set(logged.values_list("object_id", flat=True)) == {
+        str(leeds_duplicate.pk),
+        str(hebden.pk),
+    }
+
+
+def test_bulk_approve_of_all_in_listing_keeps_to_the_search_and_filters(
+    site_admin_client, leeds_duplicate
+):
+    elsewhere = OrganisationFactory(name="Hebden Bridge Men's Shed", status="pending")
+
+    response = site_admin_client.post(bulk_approve_url("all", q="leeds", status="pending"))
+
+    assert response.status_code == 302
+    leeds_duplicate.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert not leeds_duplicate.is_pending
+    assert elsewhere.is_pending
+
+
+@pytest.mark.parametrize("ids", [("999999",), ("abc",), ()])
+def test_bulk_approve_of_unknown_ids_is_not_found(site_admin_client, ids):
+    assert site_admin_client.get(bulk_approve_url(*ids)).status_code == 404
+
+
+def test_course_editor_cannot_bulk_approve(client, course_editor, leeds_duplicate):
+    client.force_login(course_editor)
+
+    assert_denied(client.post(bulk_approve_url(leeds_duplicate.pk)))
     leeds_duplicate.refresh_from_db()
     assert leeds_duplicate.is_pending
 
