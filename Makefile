@@ -80,8 +80,9 @@ lint: install
 checks: install
 	$(call heading,Django system checks (lms.settings.dev))
 	$(CHECK) $(PYTHON) manage.py check --fail-level WARNING
-	$(call heading,Migrations match the models)
-	$(CHECK) $(PYTHON) manage.py makemigrations --check --dry-run
+	$(call heading,Migrations match the models (this repository's apps))
+	$(CHECK) $(PYTHON) manage.py makemigrations --check --dry-run \
+		$$($(CHECK) $(PYTHON) scripts/project_app_labels.py)
 
 test-sqlite: install system-packages node-packages
 	$(call heading,Tests on SQLite)
