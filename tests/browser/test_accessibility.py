@@ -3,14 +3,12 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.axe import assert_no_axe_violations, assert_no_horizontal_scroll
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SIGN_UP_BUTTON = re.compile(r"^(sign up|create)", re.IGNORECASE)
 
@@ -34,7 +32,7 @@ def test_public_page_is_accessible(page, site_home, path, heading):
     response = page.goto(path)
 
     assert response.status == 200
-    assert page.get_by_role("heading", level=1, name=heading).is_visible()
+    expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
     check_page(page, path)
 
 
@@ -43,8 +41,7 @@ def test_signup_errors_are_accessible(page, site_home):
     page.locator("main form").get_by_role("button", name=SIGN_UP_BUTTON).click()
 
     # The form comes back with its errors (an error summary and messages by the fields).
-    page.wait_for_load_state()
-    assert page.get_by_text("Enter your first name.").first.is_visible()
+    expect(page.get_by_text("Enter your first name.").first).to_be_visible()
     check_page(page, "sign-up form with errors")
 
 
@@ -52,7 +49,7 @@ def test_not_found_page_is_accessible(page, site_home):
     response = page.goto("/no-such-page/")
 
     assert response.status == 404
-    assert page.get_by_role("heading", level=1, name="Page not found").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Page not found")).to_be_visible()
     check_page(page, "404 page")
 
 
@@ -63,5 +60,19 @@ def test_profile_page_is_accessible(page, site_home, sign_in):
     response = page.goto("/accounts/profile/")
 
     assert response.status == 200
-    assert page.get_by_role("heading", level=1).is_visible()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
     check_page(page, "profile page")
+
+
+def test_the_scanner_reports_a_violation(page):
+    """Guards against a scan that passes because axe never ran."""
+    page.set_content(
+        '<!DOCTYPE html><html lang="en"><head><title>Broken</title></head>'
+        '<body><main><h1>Broken</h1><img src="data:,"></main></body></html>'
+    )
+
+    with pytest.raises(pytest.fail.Exception) as failure:
+        assert_no_axe_violations(page, context="a page with an unlabelled image")
+
+    assert "image-alt (critical)" in str(failure.value)
+    assert "at img" in str(failure.value)

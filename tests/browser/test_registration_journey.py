@@ -9,10 +9,7 @@ from playwright.sync_api import expect
 from accounts.models import User
 from tests.factories import OrganisationFactory
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 STRONG_PASSWORD = "Lantern-orchard-47-sparrow"
 CONFIRM_LINK = re.compile(r"https?://\S+/accounts/confirm-email/\S+")
@@ -53,7 +50,9 @@ def test_sign_up_confirm_email_and_sign_in(page, site_home, mailoutbox, sign_in)
 
     page.goto(confirmation_path(mailoutbox, "amara.okafor@example.org"))
     page.get_by_role("button", name=re.compile(r"^confirm", re.IGNORECASE)).click()
+    page.wait_for_url(lambda url: "/accounts/confirm-email/" not in url)
 
+    # allauth signs the person in when they confirm in the browser they signed up in.
     profile_link = page.get_by_role("link", name=re.compile(r"^Your profile"))
     if not profile_link.is_visible():
         sign_in(email="amara.okafor@example.org", password=STRONG_PASSWORD)
