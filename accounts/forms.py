@@ -1,5 +1,8 @@
+from allauth.account import forms as allauth_forms
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.internal.flows.manage_email import email_already_exists
+from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.totp import forms as totp_forms
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +16,81 @@ JOB_ROLE_HELP = _(
     "For example: ward manager, social worker, housing officer, GP partner or volunteer "
     "coordinator."
 )
+
+
+class PlainWordsMixin:
+    """allauth's forms in NHS.UK style: sentence-case labels, error messages that say what
+    to do, and no placeholder text (it vanishes as people type and is often misread)."""
+
+    plain_labels: dict = {}
+    plain_required: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs.pop("placeholder", None)
+            if name in self.plain_labels:
+                field.label = self.plain_labels[name]
+            if name in self.plain_required:
+                field.error_messages["required"] = self.plain_required[name]
+
+
+EMAIL_LABEL = _("Email address")
+ENTER_EMAIL = _("Enter your email address.")
+NEW_PASSWORD_LABELS = {
+    "password1": _("New password"),
+    "password2": _("Enter your new password again"),
+}
+NEW_PASSWORD_REQUIRED = {
+    "password1": _("Enter a new password."),
+    "password2": _("Enter your new password again."),
+}
+MFA_CODE_LABEL = _("Code from your authenticator app, or a recovery code")
+
+
+class LoginForm(PlainWordsMixin, allauth_forms.LoginForm):
+    plain_labels = {"login": EMAIL_LABEL, "remember": _("Keep me signed in on this device")}
+    plain_required = {"login": ENTER_EMAIL, "password": _("Enter your password.")}
+
+
+class ChangePasswordForm(PlainWordsMixin, allauth_forms.ChangePasswordForm):
+    plain_labels = {"oldpassword": _("Current password"), **NEW_PASSWORD_LABELS}
+    plain_required = {"oldpassword": _("Enter your current password."), **NEW_PASSWORD_REQUIRED}
+
+
+class SetPasswordForm(PlainWordsMixin, allauth_forms.SetPasswordForm):
+    plain_labels = NEW_PASSWORD_LABELS
+    plain_required = NEW_PASSWORD_REQUIRED
+
+
+class ResetPasswordForm(PlainWordsMixin, allauth_forms.ResetPasswordForm):
+    plain_labels = {"email": EMAIL_LABEL}
+    plain_required = {"email": ENTER_EMAIL}
+
+
+class ResetPasswordKeyForm(PlainWordsMixin, allauth_forms.ResetPasswordKeyForm):
+    plain_labels = NEW_PASSWORD_LABELS
+    plain_required = NEW_PASSWORD_REQUIRED
+
+
+class AddEmailForm(PlainWordsMixin, allauth_forms.AddEmailForm):
+    plain_labels = {"email": EMAIL_LABEL}
+    plain_required = {"email": _("Enter the email address to add.")}
+
+
+class MFAAuthenticateForm(PlainWordsMixin, mfa_forms.AuthenticateForm):
+    plain_labels = {"code": MFA_CODE_LABEL}
+    plain_required = {"code": _("Enter the code from your authenticator app.")}
+
+
+class MFAReauthenticateForm(PlainWordsMixin, mfa_forms.ReauthenticateForm):
+    plain_labels = {"code": MFA_CODE_LABEL}
+    plain_required = {"code": _("Enter the code from your authenticator app.")}
+
+
+class ActivateTOTPForm(PlainWordsMixin, totp_forms.ActivateTOTPForm):
+    plain_labels = {"code": _("Code from your authenticator app")}
+    plain_required = {"code": _("Enter the 6-digit code from your authenticator app.")}
 
 
 class OrganisationChoiceMixin(forms.Form):
@@ -129,7 +207,7 @@ class NameAndRoleMixin(forms.Form):
         return self._clean_required_text("job_role")
 
 
-class SignupForm(NameAndRoleMixin, OrganisationChoiceMixin, AllauthSignupForm):
+class SignupForm(PlainWordsMixin, NameAndRoleMixin, OrganisationChoiceMixin, AllauthSignupForm):
     """allauth's sign-up form with the person's name, organisation and job role."""
 
     field_order = [
@@ -143,19 +221,25 @@ class SignupForm(NameAndRoleMixin, OrganisationChoiceMixin, AllauthSignupForm):
         "password1",
         "password2",
     ]
+    plain_labels = {
+        "email": EMAIL_LABEL,
+        "password1": _("Create a password"),
+        "password2": _("Enter the password again"),
+    }
+    plain_required = {
+        "email": ENTER_EMAIL,
+        "password1": _("Create a password."),
+        "password2": _("Enter the password again."),
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].help_text = _(
             "Use your work email address if you have one. We will send you a link to confirm it."
         )
-        self.fields["email"].error_messages["required"] = _("Enter your email address.")
         self.fields["email"].error_messages["invalid"] = _(
             "Enter an email address in the correct format, like name@example.org."
         )
-        self.fields["email"].widget.attrs.pop("placeholder", None)
-        for name in ("password1", "password2"):
-            self.fields[name].widget.attrs.pop("placeholder", None)
         self.order_fields(self.field_order)
 
     def validate_unique_email(self, value):

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from .roles import is_staff_role
@@ -24,10 +23,12 @@ class StaffMFARequiredMiddleware:
         if self._must_set_up_mfa(request):
             messages.info(
                 request,
-                _("Set up an authenticator app to protect your account before you continue."),
+                _(
+                    "Set up two-step sign-in with an authenticator app before you use the "
+                    "admin. When it is set up, choose Admin in the menu to carry on."
+                ),
             )
-            query = urlencode({"next": request.get_full_path()})
-            return redirect(f"{reverse('mfa_activate_totp')}?{query}")
+            return redirect("mfa_activate_totp")
         return self.get_response(request)
 
     @staticmethod

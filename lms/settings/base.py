@@ -160,7 +160,15 @@ LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "accounts.forms.SignupForm",
+    "login": "accounts.forms.LoginForm",
+    "change_password": "accounts.forms.ChangePasswordForm",
+    "set_password": "accounts.forms.SetPasswordForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
+    "add_email": "accounts.forms.AddEmailForm",
+}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -172,10 +180,21 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_PRESERVE_USERNAME_CASING = False
+# Tell people when their password, email addresses or two-step sign-in change.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Confirming "it's you" before a sensitive change takes the password or the authenticator
+# app, never only an emailed code: whoever reads someone's email must not be able to turn
+# off their second factor.
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 # allauth's own rate limits (login failures, sign-ups, password resets) stay on with
 # their defaults; they use the cache configured above.
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {
+    "authenticate": "accounts.forms.MFAAuthenticateForm",
+    "reauthenticate": "accounts.forms.MFAReauthenticateForm",
+    "activate_totp": "accounts.forms.ActivateTOTPForm",
+}
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Leading Together")
 USERSESSIONS_TRACK_ACTIVITY = True
 

@@ -465,23 +465,14 @@ def test_reauthenticate_page_with_wrong_password(signed_in, home_page):
 
 
 @pytest.mark.django_db
-def test_reauthenticate_by_emailed_code(signed_in, home_page, learner, mailoutbox):
-    html = assert_nhsuk_page(signed_in.get("/accounts/reauthenticate/code/"), "Confirm it is you")
-    assert 'href="/accounts/reauthenticate/' in html  # the password instead
+def test_reauthenticate_cannot_use_an_emailed_code(signed_in, home_page, mailoutbox):
+    """Whoever reads someone's email must not be able to confirm it is them."""
+    html = html_of(signed_in.get("/accounts/reauthenticate/"))
+    assert "/accounts/reauthenticate/code/" not in html
 
-    response = signed_in.post("/accounts/reauthenticate/code/", {"recipient": learner.email})
-    assert response["Location"] == "/accounts/reauthenticate/code/confirm/"
-    [message] = mailoutbox
-    assert message.subject == "Your one-time code"
-    code = re.search(r"^([A-Z0-9-]{6,})$", message.body, re.M).group(1)
-
-    url = "/accounts/reauthenticate/code/confirm/"
-    html = assert_nhsuk_page(signed_in.get(url), "Enter the code we emailed you")
-    assert learner.email in html
-    html = html_of(signed_in.post(url, {"code": "WRONG1"}))
-    assert_error_summary_first(html, "id_code")
-
-    assert signed_in.post(url, {"code": code}).status_code == 302
+    response = signed_in.post("/accounts/reauthenticate/code/", {})
+    assert response.status_code == 403
+    assert mailoutbox == []
 
 
 # Two-step sign-in (MFA) ------------------------------------------------------------------
