@@ -76,6 +76,8 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(call heading,Formatting: ruff format --check)
 	$(VENV)/bin/ruff format --check .
+	$(call heading,Types: mypy on the modules listed in pyproject.toml)
+	$(VENV)/bin/mypy
 
 checks: install
 	$(call heading,Django system checks (lms.settings.dev))
@@ -97,6 +99,6 @@ test: install system-packages node-packages lint checks test-sqlite test-postgre
 	@printf '\n==== make test: all phases passed in %ss ====\n' "$$(( $$(date +%s) - $(START) ))"
 
 clean:
-	rm -rf .test-media test-results .pytest_cache .ruff_cache
+	rm -rf .test-media test-results .pytest_cache .ruff_cache .mypy_cache
 	find . -path ./.venv -prune -o -path ./node_modules -prune -o \
 		-name __pycache__ -type d -prune -exec rm -rf {} +
