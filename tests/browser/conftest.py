@@ -104,7 +104,7 @@ def sign_in(page):
     def sign_in(*, email: str, password: str) -> None:
         page.goto("/accounts/login/")
         page.get_by_label(re.compile(r"^Email")).fill(email)
-        page.get_by_label(re.compile(r"^Password")).fill(password)
+        page.get_by_label(re.compile(r"^password", re.IGNORECASE)).fill(password)
         page.get_by_role("button", name=re.compile(r"^Sign in$", re.IGNORECASE)).click()
         expect(page.get_by_role("link", name=re.compile(r"^Your profile"))).to_be_visible()
 

@@ -12,6 +12,10 @@ from tests.factories import OrganisationFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 STRONG_PASSWORD = "Lantern-orchard-47-sparrow"
+# Labels as a person reads them, tolerant of wording ("Password" or "Create a password",
+# "Password (again)" or "Enter the password again").
+PASSWORD = re.compile(r"^(?!.*again)(create a )?password\b", re.IGNORECASE)
+PASSWORD_AGAIN = re.compile(r"password.*again", re.IGNORECASE)
 CONFIRM_LINK = re.compile(r"https?://\S+/accounts/confirm-email/\S+")
 
 
@@ -35,8 +39,8 @@ def test_sign_up_confirm_email_and_sign_in(page, site_home, mailoutbox, sign_in)
     page.get_by_label(re.compile(r"^Email")).fill("amara.okafor@example.org")
     page.get_by_label(re.compile(r"^Organisation")).select_option(label=organisation.name)
     page.get_by_label(re.compile(r"^Job role")).fill("Ward manager")
-    page.get_by_label(re.compile(r"^Password(?! \(again\))")).fill(STRONG_PASSWORD)
-    again = page.get_by_label(re.compile(r"^Password \(again\)"))
+    page.get_by_label(PASSWORD).fill(STRONG_PASSWORD)
+    again = page.get_by_label(PASSWORD_AGAIN)
     again.fill(STRONG_PASSWORD)
     again.press("Enter")
 
