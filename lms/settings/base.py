@@ -54,7 +54,6 @@ INSTALLED_APPS = [
     "taggit",
     # NHS.UK design system for the public site
     "wagtailnhsukfrontend",
-    "wagtailnhsukfrontend.settings",
     # Accounts: email login, verification, MFA and session management
     "allauth",
     "allauth.account",
