@@ -20,7 +20,8 @@ JOB_ROLE_HELP = _(
 
 class PlainWordsMixin:
     """allauth's forms in NHS.UK style: sentence-case labels, error messages that say what
-    to do, and no placeholder text (it vanishes as people type and is often misread)."""
+    to do, and no placeholder hints in the boxes (they vanish as people type and are
+    often misread)."""
 
     plain_labels: dict = {}
     plain_required: dict = {}
