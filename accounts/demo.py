@@ -80,54 +80,46 @@ def _account(*, email, password, first_name, last_name, organisation, job_role, 
     return user
 
 
+STAFF = [
+    # email, first name, last name, organisation index, job role, role, superuser
+    ("admin@example.org", "Sam", "Adeyemi", 1, "Learning systems administrator",
+     roles.SITE_ADMIN, True),
+    ("editor@example.org", "Priya", "Shah", 0, "Organisational development practitioner",
+     roles.COURSE_EDITOR, False),
+    ("lead@example.org", "Tom", "Gallagher", 1, "Leadership programme lead",
+     roles.PROGRAMME_LEAD, False),
+]  # fmt: skip
+STAFF_LOGINS = {
+    "admin@example.org": "site admin (superuser)",
+    "editor@example.org": "course editor",
+    "lead@example.org": "programme lead",
+}
+
+
 def seed(*, password: str, log) -> list[tuple[str, str]]:
     organisations = _organisations(log)
     groups = {name: Group.objects.get_or_create(name=name)[0] for name in roles.ALL_ROLES}
-    trust, council = organisations[0], organisations[1]
 
-    admin = _account(
-        email="admin@example.org",
-        password=password,
-        first_name="Sam",
-        last_name="Adeyemi",
-        organisation=council,
-        job_role="Learning systems administrator",
-        log=log,
-        is_staff=True,
-        is_superuser=True,
-    )
-    admin.groups.add(groups[roles.SITE_ADMIN])
-    editor = _account(
-        email="editor@example.org",
-        password=password,
-        first_name="Priya",
-        last_name="Shah",
-        organisation=trust,
-        job_role="Organisational development practitioner",
-        log=log,
-    )
-    editor.groups.add(groups[roles.COURSE_EDITOR])
-    lead = _account(
-        email="lead@example.org",
-        password=password,
-        first_name="Tom",
-        last_name="Gallagher",
-        organisation=council,
-        job_role="Leadership programme lead",
-        log=log,
-    )
-    lead.groups.add(groups[roles.PROGRAMME_LEAD])
+    logins = []
+    for email, first_name, last_name, org_index, job_role, role, superuser in STAFF:
+        user = _account(
+            email=email,
+            password=password,
+            first_name=first_name,
+            last_name=last_name,
+            organisation=organisations[org_index],
+            job_role=job_role,
+            log=log,
+            is_staff=superuser,
+            is_superuser=superuser,
+        )
+        user.groups.add(groups[role], groups[roles.LEARNER])
+        logins.append((email, STAFF_LOGINS[email]))
 
-    logins = [
-        ("admin@example.org", "site admin (superuser)"),
-        ("editor@example.org", "course editor"),
-        ("lead@example.org", "programme lead"),
-    ]
     for number in range(1, 13):
         index = number - 1
-        email = f"learner{number}@example.org"
         learner = _account(
-            email=email,
+            email=f"learner{number}@example.org",
             password=password,
             first_name=FIRST_NAMES[index],
             last_name=LAST_NAMES[index],
@@ -137,6 +129,4 @@ def seed(*, password: str, log) -> list[tuple[str, str]]:
         )
         learner.groups.add(groups[roles.LEARNER])
     logins.append(("learner1@example.org … learner12@example.org", "learners"))
-    for user in (admin, editor, lead):
-        user.groups.add(groups[roles.LEARNER])
     return logins
