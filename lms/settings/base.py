@@ -195,7 +195,9 @@ MFA_FORMS = {
     "activate_totp": "accounts.forms.ActivateTOTPForm",
 }
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Leading Together")
-USERSESSIONS_TRACK_ACTIVITY = True
+# Recording "last seen" would write to the database on every request; the session list
+# shows when and where each session began instead.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # Staff roles (editors, approvers, leads, site admins) must set up an authenticator
 # before they reach the Wagtail admin when this is on.
