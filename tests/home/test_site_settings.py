@@ -53,3 +53,19 @@ class HomePageTreeTests(WagtailPageTestCase):
     def test_home_page_renders(self):
         home = site_ensure_home(title="Welcome")
         self.assertPageIsRenderable(home)
+
+
+@pytest.mark.django_db
+def test_organisation_logo_replaces_the_nhs_logo(client, home_page):
+    from wagtail_factories import ImageFactory
+
+    settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.logo = ImageFactory(title="Northfield Academy logo")
+    settings.logo_alt_text = "Northfield Leadership Academy"
+    settings.save()
+
+    html = client.get("/").content.decode()
+
+    assert 'class="lms-header__logo-image"' in html
+    assert 'alt="Northfield Leadership Academy"' in html
+    assert 'class="nhsuk-header__logo"' not in html
