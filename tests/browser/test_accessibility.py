@@ -80,3 +80,34 @@ def test_the_scanner_reports_a_violation(page):
 
     assert "image-alt (critical)" in str(failure.value)
     assert "at img" in str(failure.value)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/accounts/password/change/",
+        "/accounts/email/",
+        "/accounts/2fa/",
+        "/accounts/sessions/",
+        "/accounts/logout/",
+        "/accounts/reauthenticate/",
+    ],
+)
+def test_account_management_pages_are_accessible(page, site_home, sign_in, path):
+    learner = UserFactory(first_name="Kiran")
+    sign_in(email=learner.email, password=DEFAULT_PASSWORD)
+
+    response = page.goto(path)
+
+    assert response.status == 200
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)
+    check_page(page, path)
+
+
+@pytest.mark.parametrize("path", ["/accounts/password/reset/", "/accounts/password/reset/done/"])
+def test_password_reset_pages_are_accessible(page, site_home, path):
+    response = page.goto(path)
+
+    assert response.status == 200
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)
+    check_page(page, path)
