@@ -9,9 +9,6 @@ ORGANISATION_NAME_MAX_LENGTH = 200
 
 
 class OrganisationQuerySet(models.QuerySet):
-    def approved(self):
-        return self.filter(status=Organisation.Status.APPROVED)
-
     def pending(self):
         return self.filter(status=Organisation.Status.PENDING)
 

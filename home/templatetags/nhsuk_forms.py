@@ -106,8 +106,3 @@ def nhsuk_error_summary(*forms_to_check):
                     target = f"{field.auto_id}_0"
                 items.append({"message": error, "href": f"#{target}"})
     return {"items": items}
-
-
-@register.filter
-def nhsuk_kind(field) -> str:
-    return field_kind(field)
