@@ -726,12 +726,8 @@ def test_user_index_shows_organisations_without_a_query_per_row(rf, user_viewset
         assert organisation.name in html
 
 
-@pytest.mark.skipif(
-    apps.get_app_config("wagtailusers").user_viewset != UsersAppConfig.user_viewset,
-    reason="INSTALLED_APPS still lists 'wagtail.users' instead of "
-    "'accounts.apps_wagtailusers.UsersAppConfig'",
-)
 def test_installed_user_screens_show_the_organisation(site_admin_client, site_admin):
+    assert apps.get_app_config("wagtailusers").user_viewset == UsersAppConfig.user_viewset
     response = site_admin_client.get(reverse("wagtailusers_users:edit", args=[site_admin.pk]))
 
     assert 'name="organisation"' in response.content.decode()
