@@ -1,0 +1,225 @@
+"""Programmes, modules and lessons (Wagtail pages), and what learners write in lessons.
+
+Page models are declarations: fields, panels, page-type rules and search fields. Reading
+a learner's answers or walking the tree for a lesson page is done in `selectors.py`;
+saving answers in `services.py`.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import LessonBodyBlock
+
+
+class ProgrammePage(Page):
+    """A theme such as "Systems and relational leadership", holding modules."""
+
+    summary = models.TextField(_("summary"), help_text=_("One or two sentences for listings."))
+    introduction = RichTextField(
+        _("introduction"), blank=True, features=["h2", "h3", "bold", "italic", "link", "ul"]
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("introduction")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("introduction"),
+    ]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["modules.ModulePage"]
+
+    class Meta:
+        verbose_name = _("programme")
+
+
+class ModuleTag(TaggedItemBase):
+    content_object = models.ForeignKey(
+        "modules.ModulePage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class ModulePage(Page):
+    """A module: an overview page whose children are its lessons, in tree order."""
+
+    summary = models.TextField(_("summary"))
+    learning_outcomes = StreamField(
+        [("outcome", blocks.CharBlock(label=_("Outcome"), max_length=300))],
+        verbose_name=_("learning outcomes"),
+        help_text=_("What a learner will be able to do by the end, one per line."),
+    )
+    estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=30)
+    audience = models.CharField(
+        _("audience"), max_length=250, blank=True, help_text=_("Who this module is for.")
+    )
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    image_alt_text = models.CharField(
+        _("image text alternative"),
+        max_length=250,
+        blank=True,
+        help_text=_("Leave blank only if the image is decorative."),
+    )
+    tags = ClusterTaggableManager(through=ModuleTag, blank=True, verbose_name=_("topics"))
+    prerequisites = ParentalManyToManyField(
+        "modules.ModulePage",
+        blank=True,
+        symmetrical=False,
+        related_name="required_by",
+        verbose_name=_("prerequisite modules"),
+        help_text=_("Modules a learner is advised to finish first."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("learning_outcomes"),
+        MultiFieldPanel(
+            [FieldPanel("estimated_minutes"), FieldPanel("audience"), FieldPanel("tags")],
+            heading=_("About this module"),
+        ),
+        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt_text")], heading=_("Image")),
+        FieldPanel("prerequisites"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("learning_outcomes"),
+        index.SearchField("audience"),
+        index.FilterField("estimated_minutes"),
+    ]
+
+    parent_page_types = ["modules.ProgrammePage"]
+    subpage_types = ["modules.LessonPage"]
+
+    class Meta:
+        verbose_name = _("module")
+
+
+class LessonPage(Page):
+    body = StreamField(LessonBodyBlock(), verbose_name=_("body"))
+    estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=10)
+
+    content_panels = [*Page.content_panels, FieldPanel("estimated_minutes"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+
+    parent_page_types = ["modules.ModulePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("lesson")
+
+    def serve(self, request, *args, **kwargs):
+        from .views import serve_lesson
+
+        return serve_lesson(request, self, *args, **kwargs)
+
+
+# What learners write -----------------------------------------------------------------
+#
+# Every answer belongs to one learner and is read only by them. Answers point at the
+# lesson with SET_NULL and keep a copy of the lesson and module titles and the prompt as
+# it was answered, so that unpublishing, editing, moving or deleting content never loses
+# what a learner wrote (DESIGN rule 3). `block_id` is the StreamField block's id: unique
+# across the site, stable when the rest of the page is edited.
+
+
+class LearnerAnswer(models.Model):
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    lesson = models.ForeignKey(
+        LessonPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    module = models.ForeignKey(
+        ModulePage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    block_id = models.CharField(max_length=64)
+    lesson_title = models.CharField(max_length=255)
+    module_title = models.CharField(max_length=255)
+
+    class Meta:
+        abstract = True
+
+
+class JournalEntry(LearnerAnswer):
+    """A reflection, an action commitment or a learning-cycle entry: the learner's journal."""
+
+    class Kind(models.TextChoices):
+        REFLECTION = "reflection", _("Reflection")
+        ACTION = "action_commitment", _("Action commitment")
+        LEARNING_CYCLE = "learning_cycle", _("Learning cycle")
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    prompt = models.TextField()
+    text = models.TextField(blank=True)
+    due_on = models.DateField(null=True, blank=True)
+    plan = models.TextField(blank=True)
+    act = models.TextField(blank=True)
+    observe = models.TextField(blank=True)
+    reflect = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "block_id"], name="journal_entry_one_per_block"
+            )
+        ]
+        indexes = [models.Index(fields=["learner", "-updated_at"], name="journal_learner_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.lesson_title}"
+
+
+class ChecklistProgress(LearnerAnswer):
+    """Which items of a checklist block the learner has ticked (item ids)."""
+
+    ticked = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("checklist progress")
+        verbose_name_plural = _("checklist progress")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "block_id"], name="checklist_progress_one_per_block"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{len(self.ticked)} ticked: {self.lesson_title}"
+
+
+class KnowledgeCheckAttempt(LearnerAnswer):
+    """One attempt at a knowledge check: the options chosen (item ids) and the outcome."""
+
+    selected = models.JSONField(default=list)
+    is_correct = models.BooleanField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("knowledge check attempt")
+        indexes = [
+            models.Index(fields=["learner", "block_id", "-created_at"], name="kc_attempt_latest")
+        ]
+
+    def __str__(self) -> str:
+        outcome = "right" if self.is_correct else "not right"
+        return f"Attempt ({outcome}): {self.lesson_title}"
