@@ -23,6 +23,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include(accounts_urls)),
     path("accounts/", include("allauth.urls")),
+    path("learn/", include("modules.urls")),
 ]
 
 if settings.DEBUG:

@@ -8,8 +8,11 @@ from .models import LessonPage, ModulePage, ProgrammePage
 ORDER = 30
 
 
-def _publish(parent, page):
+def _publish(parent, page, *, tags=()):
     parent.add_child(instance=page)
+    if tags:
+        page.tags.add(*tags)
+        page.save()
     page.save_revision().publish()
     return page
 
@@ -44,8 +47,7 @@ def seed(*, password: str, log) -> list[tuple[str, str]]:
                     audience=module.audience,
                     learning_outcomes=[("outcome", outcome) for outcome in module.outcomes],
                 )
-                module_page.tags.add(*module.tags)
-                _publish(programme_page, module_page)
+                _publish(programme_page, module_page, tags=module.tags)
                 pending_prerequisites.append((module_page, module.prerequisites))
                 log(f"module: {module.title}")
             modules_by_slug[module.slug] = module_page

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
-from modelcluster.fields import ParentalManyToManyField
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -41,9 +41,16 @@ class ProgrammePage(Page):
     class Meta:
         verbose_name = _("programme")
 
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import programme_modules
+
+        context = super().get_context(request, *args, **kwargs)
+        context["modules"] = programme_modules(self)
+        return context
+
 
 class ModuleTag(TaggedItemBase):
-    content_object = models.ForeignKey(
+    content_object = ParentalKey(
         "modules.ModulePage", on_delete=models.CASCADE, related_name="tagged_items"
     )
 
@@ -109,6 +116,14 @@ class ModulePage(Page):
 
     class Meta:
         verbose_name = _("module")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import module_lessons
+
+        context = super().get_context(request, *args, **kwargs)
+        context["lessons"] = module_lessons(self)
+        context["prerequisites"] = self.prerequisites.live().only("title", "url_path", "path")
+        return context
 
 
 class LessonPage(Page):
@@ -212,12 +227,20 @@ class KnowledgeCheckAttempt(LearnerAnswer):
 
     selected = models.JSONField(default=list)
     is_correct = models.BooleanField()
+    # A key rendered into the form, so that a double click or a resubmitted form records
+    # one attempt, not two.
+    attempt_key = models.UUIDField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("knowledge check attempt")
         indexes = [
             models.Index(fields=["learner", "block_id", "-created_at"], name="kc_attempt_latest")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "attempt_key"], name="kc_attempt_once_per_key"
+            )
         ]
 
     def __str__(self) -> str:
