@@ -140,9 +140,16 @@ class LessonPage(Page):
         verbose_name = _("lesson")
 
     def serve(self, request, *args, **kwargs):
-        from .views import serve_lesson
+        from .views import lesson_refusal
 
-        return serve_lesson(request, self, *args, **kwargs)
+        return lesson_refusal(request) or super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, bound_forms=None, **kwargs):
+        from .views import lesson_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(lesson_context(request, self, bound_forms))
+        return context
 
 
 # What learners write -----------------------------------------------------------------

@@ -30,22 +30,24 @@ class BodyItem:
         return f"block-{self.block.id}"
 
 
-def _learner_may_open_lessons(request) -> bool:
+def lesson_refusal(request):
+    """None if the visitor may open lessons; otherwise where to send them.
+
+    Lessons are for signed-in learners with a confirmed email address.
+    """
     user = request.user
     if not user.is_authenticated:
-        return False
-    return EmailAddress.objects.filter(user=user, verified=True).exists()
-
-
-def _refuse(request):
-    if request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not EmailAddress.objects.filter(user=user, verified=True).exists():
         messages.info(request, _("Confirm your email address to open lessons."))
         return redirect("account_email")
-    return redirect_to_login(request.get_full_path())
+    return None
 
 
 def lesson_context(request, lesson: LessonPage, bound_forms: dict | None = None) -> dict:
+    """The lesson's place in its module and its body, with the learner's saved answers."""
     bound_forms = bound_forms or {}
+    is_preview = getattr(request, "is_preview", False)
     answers = lesson_answers(learner=request.user, lesson=lesson)
     items = []
     for block in lesson.body:
@@ -58,25 +60,10 @@ def lesson_context(request, lesson: LessonPage, bound_forms: dict | None = None)
         )
         items.append(BodyItem(block, form=form, saved=interaction.saved(block, answers)))
     return {
-        "page": lesson,
-        "self": lesson,
-        "request": request,
         "navigation": lesson_navigation(lesson),
         "body_items": items,
-        "is_preview": getattr(request, "is_preview", False),
+        "is_preview": is_preview,
     }
-
-
-def serve_lesson(request, lesson: LessonPage, *args, bound_forms=None, status=200, **kwargs):
-    """Lessons are for signed-in learners with a confirmed email address."""
-    if not _learner_may_open_lessons(request):
-        return _refuse(request)
-    return TemplateResponse(
-        request,
-        lesson.get_template(request),
-        lesson_context(request, lesson, bound_forms),
-        status=status,
-    )
 
 
 class LessonAnswerView(View):
@@ -85,8 +72,8 @@ class LessonAnswerView(View):
     http_method_names = ["post"]
 
     def post(self, request, lesson_id: int, block_id: str):
-        if not _learner_may_open_lessons(request):
-            return _refuse(request)
+        if refusal := lesson_refusal(request):
+            return refusal
         lesson = LessonPage.objects.live().public().filter(pk=lesson_id).first()
         if lesson is None:
             raise Http404
@@ -99,7 +86,11 @@ class LessonAnswerView(View):
             messages.error(
                 request, _("Your answer was not saved. Anything you saved before is unchanged.")
             )
-            return serve_lesson(request, lesson, bound_forms={block.id: form})
+            return TemplateResponse(
+                request,
+                lesson.get_template(request),
+                lesson.get_context(request, bound_forms={block.id: form}),
+            )
         module = lesson_module(lesson)
         interaction.save(form=form, learner=request.user, lesson=lesson, module=module, block=block)
         messages.success(request, interaction.saved_message)
