@@ -13,39 +13,8 @@ INTRODUCTION = (
     "you and your team change over time."
 )
 
-THEMES = [
-    (
-        "Systems and relational leadership",
-        "Leading beyond the edges of your own organisation: seeing the whole system, "
-        "building relationships before structures, and finding influence when you have no "
-        "authority to lean on.",
-    ),
-    (
-        "Strengths and team dysfunctions",
-        "Notice what you do well and what gives you energy, and find out where your team "
-        "gets stuck, from trust and honest conflict through to a shared focus on results.",
-    ),
-    (
-        "Compassionate cultures",
-        "Attending, understanding, empathising and helping: how leaders at every level "
-        "build workplaces where people feel they belong, have a say and make a difference.",
-    ),
-    (
-        "Working collaboratively",
-        "A step-by-step way to work with partners and people who use services, with "
-        "dialogue rather than debate, and a checklist for every stage.",
-    ),
-]
-
 
 def _body():
-    cards = [
-        (
-            "card_basic",
-            {"heading": title, "heading_level": 3, "heading_size": "", "body": f"<p>{text}</p>"},
-        )
-        for title, text in THEMES
-    ]
     return [
         (
             "rich_text",
@@ -54,7 +23,6 @@ def _body():
             "volunteers all register here on equal terms. Your programme lead may invite you "
             "to a cohort, or you can start on your own.</p>",
         ),
-        ("card_group", {"column": "one-half", "body": cards}),
         (
             "inset_text",
             {

@@ -29,6 +29,18 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
+    def get_context(self, request, *args, **kwargs):
+        from modules.models import ProgrammePage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["programmes"] = (
+            ProgrammePage.objects.child_of(self)
+            .live()
+            .order_by("path")
+            .only("title", "summary", "url_path", "path", "depth")
+        )
+        return context
+
 
 @register_setting(icon="site")
 class SiteSettings(BaseSiteSetting):

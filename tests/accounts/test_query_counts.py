@@ -16,7 +16,7 @@ def queries_for(client, url: str) -> list[str]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("url", "bound"), [("/", 5), ("/accounts/signup/", 3), ("/accounts/login/", 2)]
+    ("url", "bound"), [("/", 6), ("/accounts/signup/", 3), ("/accounts/login/", 2)]
 )
 def test_public_pages_use_a_fixed_number_of_queries(client, home_page, url, bound):
     OrganisationFactory.create_batch(2)

@@ -69,3 +69,17 @@ def test_organisation_logo_replaces_the_nhs_logo(client, home_page):
     assert 'class="lms-header__logo-image"' in html
     assert 'alt="Northfield Leadership Academy"' in html
     assert 'class="nhsuk-header__logo"' not in html
+
+
+@pytest.mark.django_db
+def test_home_page_lists_live_programmes(client, home_page):
+    from modules.models import ProgrammePage
+
+    for title, live in [("Compassionate cultures", True), ("Unfinished programme", False)]:
+        programme = ProgrammePage(title=title, summary=f"About {title}.", live=live)
+        home_page.add_child(instance=programme)
+
+    html = client.get("/").content.decode()
+
+    assert "Compassionate cultures" in html and "About Compassionate cultures." in html
+    assert "Unfinished programme" not in html
