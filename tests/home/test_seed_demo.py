@@ -4,14 +4,16 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 
 from accounts.models import Organisation, User
+from modules.models import LessonPage, ModulePage, ProgrammePage
+
+SEEDED_APPS = {"accounts", "home", "modules", "auth", "account", "wagtailcore", "mfa", "taggit"}
 
 
 def table_counts():
     return {
         model._meta.label: model.objects.count()
         for model in apps.get_models()
-        if model._meta.app_label in {"accounts", "home", "auth", "account", "wagtailcore", "mfa"}
-        and not model._meta.proxy
+        if model._meta.app_label in SEEDED_APPS and not model._meta.proxy
     }
 
 
@@ -51,6 +53,11 @@ def test_seed_demo_creates_accounts_and_is_idempotent(settings, client, capsys, 
 
     assert client.login(email="learner7@example.org", password="demo-pass-for-tests")
     assert client.get("/").status_code == 200
+
+    assert ProgrammePage.objects.live().count() == 4
+    assert ModulePage.objects.live().count() >= 19
+    lesson = LessonPage.objects.live().first()
+    assert client.get(lesson.url).status_code == 200
 
 
 @pytest.mark.django_db
