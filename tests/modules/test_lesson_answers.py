@@ -271,3 +271,16 @@ def test_unpublished_lesson_refuses_answers(signed_in, lesson):
 
     assert response.status_code == 404
     assert not JournalEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_checklist_renders_checkboxes_and_single_answer_check_renders_radios(signed_in, lesson):
+    html = signed_in.get(lesson.url).content.decode()
+    checklist = block_of(lesson, "checklist")
+    question = block_of(lesson, "knowledge_check")
+
+    checklist_html = html.split(f'id="block-{checklist.id}"')[1].split('id="block-')[0]
+    question_html = html.split(f'id="block-{question.id}"')[1].split('id="block-')[0]
+
+    assert 'class="nhsuk-checkboxes__input"' in checklist_html and "radios" not in checklist_html
+    assert 'class="nhsuk-radios__input"' in question_html and 'type="radio"' in question_html
