@@ -52,7 +52,5 @@ class JournalDownloadView(LoginRequiredMixin, View):
             today=today,
         )
         response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = (
-            f'attachment; filename="{download_filename(today, fmt)}"'
-        )
+        response["Content-Disposition"] = f'attachment; filename="{download_filename(today, fmt)}"'
         return response
