@@ -62,9 +62,7 @@ class SearchHit:
 
 def search_hits(pages: list[Page], request) -> list[SearchHit]:
     """Results ready to show, with each lesson's module title from one query."""
-    lesson_parents = {
-        page.path[: -page.steplen] for page in pages if isinstance(page, LessonPage)
-    }
+    lesson_parents = {page.path[: -page.steplen] for page in pages if isinstance(page, LessonPage)}
     module_titles = dict(
         Page.objects.filter(path__in=lesson_parents).values_list("path", "title")
         if lesson_parents
@@ -100,11 +98,7 @@ class SearchView(TemplateView):
 
         terms = search_terms(query)
         results = (
-            Page.objects.live()
-            .public()
-            .type(ModulePage, LessonPage)
-            .specific()
-            .search(terms)
+            Page.objects.live().public().type(ModulePage, LessonPage).specific().search(terms)
             if terms
             else []
         )
