@@ -111,3 +111,27 @@ def test_password_reset_pages_are_accessible(page, site_home, path):
     assert response.status == 200
     expect(page.get_by_role("heading", level=1)).to_have_count(1)
     check_page(page, path)
+
+
+def test_journal_and_search_pages_are_accessible(page, site_home, sign_in):
+    from modules import services
+    from tests.modules.conftest import block_of, build_module
+
+    _programme, module, (lesson, *_rest) = build_module(site_home, lessons=1)
+    learner = UserFactory(first_name="Isla")
+    services.journal_entry_save(
+        learner=learner,
+        lesson=lesson,
+        module=module,
+        block_id=block_of(lesson, "reflection").id,
+        kind="reflection",
+        prompt="When did a partner surprise you?",
+        text="When the housing team came to our huddle.",
+    )
+    sign_in(email=learner.email, password=DEFAULT_PASSWORD)
+
+    for path in ["/learn/journal/", "/learn/search/?q=stakeholder", "/learn/search/?q=zzzz"]:
+        response = page.goto(path)
+        assert response.status == 200
+        expect(page.get_by_role("heading", level=1)).to_have_count(1)
+        check_page(page, path)
