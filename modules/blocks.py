@@ -131,7 +131,7 @@ class ActionCommitmentBlock(blocks.StructBlock):
     class Meta:
         icon = "date"
         label = _("Action commitment")
-        template = "modules/blocks/action.html"
+        template = "modules/blocks/action_commitment.html"
 
 
 class ChecklistBlock(blocks.StructBlock):
