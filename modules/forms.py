@@ -31,12 +31,6 @@ class ReflectionForm(BlockForm):
         help_text=_("Only you can read this. It is saved to your journal."),
     )
 
-    def clean_text(self):
-        text = self.cleaned_data["text"].strip()
-        if not text:
-            raise forms.ValidationError(self.fields["text"].error_messages["required"])
-        return text
-
 
 class ActionCommitmentForm(BlockForm):
     text = forms.CharField(
@@ -57,12 +51,6 @@ class ActionCommitmentForm(BlockForm):
         },
         help_text=_("For example, 27 March 2027."),
     )
-
-    def clean_text(self):
-        text = self.cleaned_data["text"].strip()
-        if not text:
-            raise forms.ValidationError(self.fields["text"].error_messages["required"])
-        return text
 
 
 class ChecklistForm(BlockForm):
