@@ -95,7 +95,8 @@ def test_lesson_page_with_an_error_is_accessible(signed_in, lesson):
     page.goto(lesson.url)
     reflection = block(page, lesson, "reflection")
 
-    reflection.get_by_role("button", name="Save reflection").click()
+    with page.expect_navigation():
+        reflection.get_by_role("button", name="Save reflection").click()
 
     summary = reflection.locator(".nhsuk-error-summary")
     expect(summary.get_by_role("heading", name="There is a problem")).to_be_visible()
@@ -119,7 +120,9 @@ def test_learner_answers_a_lesson_and_finds_the_answers_again(signed_in, lesson)
     reflection.get_by_label("Your reflection").fill(REFLECTION_TEXT)
     save_reflection = reflection.get_by_role("button", name="Save reflection")
     save_reflection.focus()
-    save_reflection.press("Enter")
+    # Wait for the page after the post (and its redirect) to load before the next key press.
+    with page.expect_navigation():
+        save_reflection.press("Enter")
     expect(page.get_by_role("status").filter(has_text="Your reflection is saved.")).to_be_visible()
     reflection = block(page, lesson, "reflection")
     expect(reflection.get_by_label("Your reflection")).to_have_value(REFLECTION_TEXT)
@@ -129,9 +132,11 @@ def test_learner_answers_a_lesson_and_finds_the_answers_again(signed_in, lesson)
     checklist = block(page, lesson, "checklist")
     first_item = checklist.get_by_role("checkbox", name="Agree why we are here")
     first_item.focus()
-    first_item.press("Space")
+    expect(first_item).to_be_focused()
+    page.keyboard.press("Space")
     expect(first_item).to_be_checked()
-    checklist.get_by_role("button", name="Save checklist").click()
+    with page.expect_navigation():
+        checklist.get_by_role("button", name="Save checklist").click()
     expect(page.get_by_role("status").filter(has_text="Your checklist is saved.")).to_be_visible()
     checklist = block(page, lesson, "checklist")
     expect(checklist.get_by_text("1 of 2 ticked.")).to_be_visible()
@@ -139,14 +144,16 @@ def test_learner_answers_a_lesson_and_finds_the_answers_again(signed_in, lesson)
     # The knowledge check: wrong first, then right.
     check = block(page, lesson, "knowledge_check")
     check.get_by_role("radio", name="Fixing a broken boiler").check()
-    check.get_by_role("button", name="Check answer").click()
+    with page.expect_navigation():
+        check.get_by_role("button", name="Check answer").click()
     check = block(page, lesson, "knowledge_check")
     expect(check.get_by_text(re.compile(r"Your last answer was not quite right"))).to_be_visible()
     expect(check.get_by_role("status")).to_contain_text("Tame.")
     expect(check.get_by_role("status")).to_contain_text("(1 attempt)")
 
     check.get_by_role("radio", name="Reducing loneliness").check()
-    check.get_by_role("button", name="Check answer").click()
+    with page.expect_navigation():
+        check.get_by_role("button", name="Check answer").click()
     check = block(page, lesson, "knowledge_check")
     expect(check.get_by_text("Your last answer was right.")).to_be_visible()
     expect(check.get_by_role("status")).to_contain_text("Wicked.")
