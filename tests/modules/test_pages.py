@@ -187,9 +187,9 @@ def test_lesson_page_queries_do_not_grow_with_the_module(home_page, learner, cli
     assert few == many
     # Wagtail's routing and view restrictions (about ten for a lesson five levels deep),
     # session and user, the email check, three for the learner's answers, two for the
-    # module and its lessons, site settings, two permission checks for the menu, and the
-    # breadcrumbs.
-    assert many <= 24
+    # module and its lessons, site settings, two permission checks for the menu, and one
+    # for the breadcrumbs.
+    assert many <= 22
 
 
 @pytest.mark.django_db
