@@ -253,3 +253,81 @@ class KnowledgeCheckAttempt(LearnerAnswer):
     def __str__(self) -> str:
         outcome = "right" if self.is_correct else "not right"
         return f"Attempt ({outcome}): {self.lesson_title}"
+
+
+# Progress ------------------------------------------------------------------------------
+#
+# A learner's progress is recorded once and read cheaply: `LessonCompletion` rows are the
+# facts; `Enrolment` carries the summary (how many of the module's live lessons are
+# complete, when the module was completed) that services keep up to date in the same
+# transaction as each completion. Pages point at content with SET_NULL and keep copies of
+# titles, so unpublishing, moving or deleting content never deletes progress (rule 3).
+
+
+class Enrolment(models.Model):
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    module = models.ForeignKey(
+        ModulePage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    module_title = models.CharField(max_length=255)
+    started_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    last_lesson = models.ForeignKey(
+        LessonPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_visited_at = models.DateTimeField(null=True, blank=True)
+    # The summary: live lessons in the module, and how many of them this learner has
+    # completed, as of the last completion or content change.
+    lessons_total = models.PositiveIntegerField(default=0)
+    lessons_completed = models.PositiveIntegerField(default=0)
+    # Seconds measured in the browser on this module's lessons, capped per visit.
+    seconds_on_page = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "module"], name="enrolment_once_per_module")
+        ]
+        indexes = [
+            models.Index(fields=["learner", "-last_visited_at"], name="enrolment_learner_recent"),
+            models.Index(fields=["module", "completed_at"], name="enrolment_module_completed"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} in {self.module_title}"
+
+    @property
+    def percent_complete(self) -> int:
+        if not self.lessons_total:
+            return 100 if self.completed_at else 0
+        return min(100, round(100 * self.lessons_completed / self.lessons_total))
+
+    @property
+    def is_complete(self) -> bool:
+        return self.completed_at is not None
+
+
+class LessonCompletion(models.Model):
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions"
+    )
+    lesson = models.ForeignKey(
+        LessonPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    module = models.ForeignKey(
+        ModulePage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lesson_title = models.CharField(max_length=255)
+    completed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "lesson"], name="lesson_completion_once_per_lesson"
+            )
+        ]
+        indexes = [models.Index(fields=["learner", "module"], name="completion_learner_module")]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} completed {self.lesson_title}"

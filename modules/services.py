@@ -8,13 +8,18 @@ import datetime
 import uuid
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from accounts.models import User
 
 from .models import (
     ChecklistProgress,
+    Enrolment,
     JournalEntry,
     KnowledgeCheckAttempt,
+    LessonCompletion,
     LessonPage,
     ModulePage,
 )
@@ -116,3 +121,109 @@ def knowledge_check_answer(
             )
     except IntegrityError:
         return KnowledgeCheckAttempt.objects.get(learner=learner, attempt_key=attempt_key)
+
+
+# Progress ------------------------------------------------------------------------------
+
+
+def _live_lesson_ids(module: ModulePage) -> list[int]:
+    return list(LessonPage.objects.child_of(module).live().values_list("pk", flat=True))
+
+
+def _enrolment_for_update(*, learner: User, module: ModulePage) -> Enrolment:
+    """The learner's enrolment in the module, created if missing, locked for this transaction."""
+    enrolment, _created = Enrolment.objects.select_for_update().get_or_create(
+        learner=learner,
+        module=module,
+        defaults={
+            "module_title": module.title,
+            "started_at": timezone.now(),
+            "lessons_total": len(_live_lesson_ids(module)),
+        },
+    )
+    return enrolment
+
+
+def _refresh_summary(enrolment: Enrolment, module: ModulePage) -> Enrolment:
+    """Recount the enrolment's summary from the facts (two queries, no Python loop)."""
+    live_ids = _live_lesson_ids(module)
+    enrolment.lessons_total = len(live_ids)
+    enrolment.lessons_completed = LessonCompletion.objects.filter(
+        learner_id=enrolment.learner_id, lesson_id__in=live_ids
+    ).count()
+    enrolment.module_title = module.title
+    if (
+        enrolment.completed_at is None
+        and 0 < enrolment.lessons_total == enrolment.lessons_completed
+    ):
+        enrolment.completed_at = timezone.now()
+    enrolment.save(
+        update_fields=["lessons_total", "lessons_completed", "module_title", "completed_at"]
+    )
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_start(*, learner: User, module: ModulePage) -> Enrolment:
+    """Start a module (idempotent: starting twice keeps the first start)."""
+    return _enrolment_for_update(learner=learner, module=module)
+
+
+@transaction.atomic
+def lesson_visit(*, learner: User, lesson: LessonPage, module: ModulePage) -> Enrolment:
+    """Opening a lesson enrols the learner in its module and records it as the last visited."""
+    enrolment = _enrolment_for_update(learner=learner, module=module)
+    enrolment.last_lesson = lesson
+    enrolment.last_visited_at = timezone.now()
+    enrolment.save(update_fields=["last_lesson", "last_visited_at"])
+    return enrolment
+
+
+@transaction.atomic
+def lesson_complete(*, learner: User, lesson: LessonPage, module: ModulePage) -> Enrolment:
+    """Record that the learner completed the lesson; idempotent under double clicks and tabs.
+
+    The enrolment row is locked first, so two completions at once for the same module
+    queue up and the summary counts each completion exactly once.
+    """
+    enrolment = _enrolment_for_update(learner=learner, module=module)
+    LessonCompletion.objects.get_or_create(
+        learner=learner,
+        lesson=lesson,
+        defaults={
+            "module": module,
+            "lesson_title": lesson.title,
+            "completed_at": timezone.now(),
+        },
+    )
+    return _refresh_summary(enrolment, module)
+
+
+@transaction.atomic
+def lesson_uncomplete(*, learner: User, lesson: LessonPage, module: ModulePage) -> Enrolment:
+    """Undo a completion. A module completed before keeps its date only if still complete."""
+    enrolment = _enrolment_for_update(learner=learner, module=module)
+    LessonCompletion.objects.filter(learner=learner, lesson=lesson).delete()
+    enrolment = _refresh_summary(enrolment, module)
+    if enrolment.completed_at and enrolment.lessons_completed < enrolment.lessons_total:
+        enrolment.completed_at = None
+        enrolment.save(update_fields=["completed_at"])
+    return enrolment
+
+
+def module_progress_refresh(*, module: ModulePage) -> int:
+    """After lessons are published, unpublished, moved or deleted: recount every learner's
+    summary for the module in one UPDATE. Completion dates are kept (rule 3)."""
+    live_ids = _live_lesson_ids(module)
+    completed = (
+        LessonCompletion.objects.filter(learner_id=OuterRef("learner_id"), lesson_id__in=live_ids)
+        .order_by()
+        .values("learner_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Enrolment.objects.filter(module=module).update(
+        lessons_total=len(live_ids),
+        lessons_completed=Coalesce(Subquery(completed), 0),
+        module_title=module.title,
+    )

@@ -12,3 +12,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 STAFF_MFA_REQUIRED = False
 MEDIA_ROOT = BASE_DIR / ".test-media"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file rather than SQLite's shared in-memory database: only a file honours the
+    # lock timeout, which the tests of concurrent completions rely on.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
