@@ -1,5 +1,7 @@
 """The test suite: fast hashing, captured email, no external services."""
 
+import os
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -16,4 +18,5 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file rather than SQLite's shared in-memory database: only a file honours the
     # lock timeout, which the tests of concurrent completions rely on.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+    # One file per test process, so that two runs at once never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}

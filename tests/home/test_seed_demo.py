@@ -4,7 +4,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 
 from accounts.models import Organisation, User
-from modules.models import LessonPage, ModulePage, ProgrammePage
+from modules.models import Enrolment, LessonPage, ModulePage, ProgrammePage
 
 SEEDED_APPS = {"accounts", "home", "modules", "auth", "account", "wagtailcore", "mfa", "taggit"}
 
@@ -58,6 +58,12 @@ def test_seed_demo_creates_accounts_and_is_idempotent(settings, client, capsys, 
     assert ModulePage.objects.live().count() >= 19
     lesson = LessonPage.objects.live().first()
     assert client.get(lesson.url).status_code == 200
+
+    # Varied progress: some learners finished modules, some are part-way, some not started.
+    enrolments = Enrolment.objects.filter(learner__email__startswith="learner")
+    assert enrolments.filter(completed_at__isnull=False).count() >= 4
+    assert enrolments.filter(completed_at__isnull=True).count() >= 4
+    assert not Enrolment.objects.filter(learner__email="learner12@example.org").exists()
 
 
 @pytest.mark.django_db
