@@ -331,3 +331,43 @@ class LessonCompletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner_id} completed {self.lesson_title}"
+
+
+# Certificates --------------------------------------------------------------------------
+#
+# A certificate is a snapshot taken when a module is completed: the learner's name, the
+# module's title and estimated time, and the completion date as they were then. The PDF
+# is rendered from the snapshot on request (see `certificates.py`), so no file holding
+# personal data sits in MEDIA. Regenerating refreshes the snapshot and keeps the code.
+
+
+class Certificate(models.Model):
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates"
+    )
+    enrolment = models.OneToOneField(
+        Enrolment, null=True, blank=True, on_delete=models.SET_NULL, related_name="certificate"
+    )
+    module = models.ForeignKey(
+        ModulePage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    module_title = models.CharField(max_length=255)
+    learner_name = models.CharField(max_length=255)
+    completed_at = models.DateTimeField()
+    estimated_minutes = models.PositiveIntegerField(default=0)
+    # Random, at least 80 bits (see `certificates.new_code`): stored without separators,
+    # shown to people in groups.
+    code = models.CharField(max_length=32, unique=True)
+    issued_at = models.DateTimeField()
+    regenerated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "module"], name="certificate_once_per_module"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner_name}: {self.module_title}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import journal_views, search_views, views
+from . import certificate_views, journal_views, search_views, views
 
 app_name = "modules"
 
@@ -17,4 +17,19 @@ urlpatterns = [
         name="journal_download",
     ),
     path("search/", search_views.SearchView.as_view(), name="search"),
+    path(
+        "certificates/verify/",
+        certificate_views.CertificateLookupView.as_view(),
+        name="certificate_lookup",
+    ),
+    path(
+        "certificates/verify/<str:code>/",
+        certificate_views.CertificateVerifyView.as_view(),
+        name="certificate_verify",
+    ),
+    path(
+        "certificates/<str:code>.pdf",
+        certificate_views.CertificateDownloadView.as_view(),
+        name="certificate_download",
+    ),
 ]
