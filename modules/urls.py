@@ -10,6 +10,22 @@ urlpatterns = [
         views.LessonAnswerView.as_view(),
         name="lesson_answer",
     ),
+    path(
+        "lessons/<int:lesson_id>/complete/",
+        views.LessonCompleteView.as_view(),
+        name="lesson_complete",
+    ),
+    path(
+        "lessons/<int:lesson_id>/uncomplete/",
+        views.LessonUncompleteView.as_view(),
+        name="lesson_uncomplete",
+    ),
+    path("modules/<int:module_id>/start/", views.ModuleStartView.as_view(), name="module_start"),
+    path(
+        "modules/<int:module_id>/complete/",
+        views.ModuleCompleteView.as_view(),
+        name="module_complete",
+    ),
     path("journal/", journal_views.JournalView.as_view(), name="journal"),
     path(
         "journal/download.<str:fmt>",

@@ -1,4 +1,5 @@
-"""The lesson page for a learner, and the posts that save answers to its blocks."""
+"""The lesson page for a learner, the posts that save answers and progress, and the
+module-complete page."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -9,12 +10,21 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from . import services
 from .interactions import INTERACTIONS
-from .models import LessonPage
-from .selectors import lesson_answers, lesson_module, lesson_navigation
+from .models import LessonCompletion, LessonPage, ModulePage
+from .selectors import (
+    completed_enrolment,
+    lesson_answers,
+    lesson_module,
+    lesson_navigation,
+    module_lessons,
+    module_next,
+)
 
 
 @dataclass
@@ -59,10 +69,18 @@ def lesson_context(request, lesson: LessonPage, bound_forms: dict | None = None)
             block=block, prefix=block.id, initial=interaction.initial(block, answers)
         )
         items.append(BodyItem(block, form=form, saved=interaction.saved(block, answers)))
+    navigation = lesson_navigation(lesson)
+    completion = None
+    learner = request.user
+    if not is_preview and learner.is_authenticated and navigation.module is not None:
+        if request.method == "GET":
+            services.lesson_visit(learner=learner, lesson=lesson, module=navigation.module)
+        completion = LessonCompletion.objects.filter(learner=learner, lesson=lesson).first()
     return {
-        "navigation": lesson_navigation(lesson),
+        "navigation": navigation,
         "body_items": items,
         "is_preview": is_preview,
+        "completion": completion,
     }
 
 
@@ -95,3 +113,91 @@ class LessonAnswerView(View):
         interaction.save(form=form, learner=request.user, lesson=lesson, module=module, block=block)
         messages.success(request, interaction.saved_message)
         return redirect(f"{lesson.get_url(request)}#block-{block.id}")
+
+
+def accessible_lesson(lesson_id: int) -> tuple[LessonPage, ModulePage]:
+    """A live, public lesson in a live module, with its module; otherwise 404."""
+    lesson = LessonPage.objects.live().public().filter(pk=lesson_id).first()
+    module = lesson_module(lesson) if lesson is not None else None
+    if module is None or not module.live:
+        raise Http404
+    return lesson, module
+
+
+class LessonCompleteView(View):
+    """Mark a lesson complete, then go on: the next lesson, or the module's end."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, lesson_id: int):
+        if refusal := lesson_refusal(request):
+            return refusal
+        lesson, module = accessible_lesson(lesson_id)
+        enrolment = services.lesson_complete(learner=request.user, lesson=lesson, module=module)
+        navigation = lesson_navigation(lesson)
+        if navigation.next is not None:
+            return redirect(navigation.next.get_url(request))
+        if enrolment.is_complete:
+            return redirect("modules:module_complete", module_id=module.pk)
+        messages.info(request, _("You have lessons left to complete in this module."))
+        return redirect(module.get_url(request))
+
+
+class LessonUncompleteView(View):
+    """Undo a lesson's completion and go back to the lesson."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, lesson_id: int):
+        if refusal := lesson_refusal(request):
+            return refusal
+        lesson, module = accessible_lesson(lesson_id)
+        services.lesson_uncomplete(learner=request.user, lesson=lesson, module=module)
+        messages.success(request, _("This lesson is no longer marked as complete."))
+        return redirect(lesson.get_url(request))
+
+
+class ModuleStartView(View):
+    """Start a module and open its first lesson."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, module_id: int):
+        if refusal := lesson_refusal(request):
+            return refusal
+        module = ModulePage.objects.live().public().filter(pk=module_id).first()
+        if module is None:
+            raise Http404
+        services.enrolment_start(learner=request.user, module=module)
+        lessons = module_lessons(module)
+        return redirect((lessons[0] if lessons else module).get_url(request))
+
+
+def my_learning_url() -> str:
+    try:
+        return reverse("modules:my_learning")
+    except NoReverseMatch:
+        return "/learn/"
+
+
+class ModuleCompleteView(View):
+    """Congratulations, for a learner who has completed the module; 404 for anyone else."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, module_id: int):
+        if refusal := lesson_refusal(request):
+            return refusal
+        enrolment = completed_enrolment(learner=request.user, module_id=module_id)
+        if enrolment is None:
+            raise Http404
+        return TemplateResponse(
+            request,
+            "modules/module_complete.html",
+            {
+                "enrolment": enrolment,
+                "module": enrolment.module,
+                "next_module": module_next(enrolment.module),
+                "my_learning_url": my_learning_url(),
+            },
+        )
