@@ -9,7 +9,7 @@ import uuid
 from functools import partial
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -325,3 +325,29 @@ def module_certificates_regenerate(*, module: ModulePage) -> int:
     for enrolment_id in enrolment_ids:
         transaction.on_commit(partial(certificate_generate.enqueue, enrolment_id, regenerate=True))
     return len(enrolment_ids)
+
+
+# Time on lesson pages ------------------------------------------------------------------
+
+# One visit counts for at most half an hour, so a tab left open does not count for hours.
+LESSON_TIME_CAP_SECONDS = 30 * 60
+
+
+@transaction.atomic
+def lesson_time_record(
+    *, learner: User, lesson: LessonPage, module: ModulePage, seconds: int
+) -> Enrolment:
+    """Add the seconds a learner spent on a lesson page (one visit, capped at
+    `LESSON_TIME_CAP_SECONDS`) to their enrolment in its module, enrolling them if needed.
+
+    The addition is done by the database (an F() expression), so two tabs reporting at once
+    both count.
+    """
+    if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 1:
+        raise ValueError("seconds must be a positive whole number.")
+    enrolment = _enrolment_for_update(learner=learner, module=module)
+    Enrolment.objects.filter(pk=enrolment.pk).update(
+        seconds_on_page=F("seconds_on_page") + min(seconds, LESSON_TIME_CAP_SECONDS)
+    )
+    enrolment.refresh_from_db(fields=["seconds_on_page"])
+    return enrolment

@@ -1,10 +1,16 @@
 from django.urls import path
 
-from . import certificate_views, journal_views, search_views, views
+from . import certificate_views, dashboard_views, journal_views, search_views, views
 
 app_name = "modules"
 
 urlpatterns = [
+    path("", dashboard_views.MyLearningView.as_view(), name="my_learning"),
+    path(
+        "lessons/<int:lesson_id>/time/",
+        dashboard_views.LessonTimeView.as_view(),
+        name="lesson_time",
+    ),
     path(
         "lessons/<int:lesson_id>/answer/<str:block_id>/",
         views.LessonAnswerView.as_view(),
