@@ -3,9 +3,11 @@
 import datetime
 import math
 import re
+import threading
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.test import override_settings
 from wagtail.models import PageLogEntry
 
@@ -107,6 +109,35 @@ def test_the_task_issues_the_certificate_through_the_immediate_backend(ada, modu
     # Run again (a retried task): still one certificate, same code.
     assert certificate_generate.enqueue(enrolment.pk).return_value == certificate.code
     assert Certificate.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_tasks_issuing_at_once_leave_one_certificate(site_home):
+    learner = UserFactory()
+    _programme, module, lessons = build_module(site_home, lessons=1)
+    module.test_lessons = lessons
+    enrolment = complete(learner, module)
+    barrier = threading.Barrier(2)
+    codes, errors = [], []
+
+    def issue():
+        try:
+            barrier.wait(timeout=5)
+            codes.append(services.certificate_issue(enrolment=enrolment).code)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=issue) for _task in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+
+    assert errors == []
+    assert Certificate.objects.count() == 1
+    assert codes == [Certificate.objects.get().code] * 2
 
 
 @pytest.mark.django_db
@@ -255,6 +286,21 @@ def test_the_owner_downloads_their_certificate(client, certificate, ada):
     text = pdf_text(response.content)
     assert b"Ada Okafor" in text
     assert certificates.display_code(certificate.code).encode() in text
+
+
+@pytest.mark.django_db
+def test_download_and_verification_cost_a_fixed_number_of_queries(
+    client, certificate, ada, django_assert_max_num_queries
+):
+    client.force_login(ada)
+    client.get(download_url(certificate))  # warm the site settings cache
+
+    # Session and user, the certificate, the site and its settings.
+    with django_assert_max_num_queries(6):
+        assert client.get(download_url(certificate)).status_code == 200
+    # The same, and the header's two permission checks for a signed-in user.
+    with django_assert_max_num_queries(8):
+        assert client.get(certificates.verification_path(certificate.code)).status_code == 200
 
 
 @pytest.mark.django_db
