@@ -11,6 +11,7 @@ from django.views.generic import FormView
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+from wagtail.admin.widgets import Button
 from wagtail.log_actions import log
 
 from accounts.roles import SITE_ADMIN
@@ -47,6 +48,11 @@ class CertificateRegenerateView(WagtailAdminTemplateMixin, FormView):
             # Wagtail's admin turns PermissionDenied into a redirect; refuse plainly.
             return TemplateResponse(request, "403.html", status=403)
         return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        # The module page's "Regenerate certificates" button chooses its module.
+        module_id = self.request.GET.get("module", "")
+        return {"module": module_id} if module_id.isdigit() else {}
 
     def get_breadcrumbs_items(self):
         return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
@@ -100,6 +106,19 @@ def register_certificates_menu_item():
         icon_name="doc-full",
         order=260,
     )
+
+
+@hooks.register("register_page_header_buttons")
+def certificates_button_for_module_pages(page, user, view_name, next_url=None):
+    is_module = issubclass(page.specific_class or type(page), ModulePage)
+    if is_module and can_regenerate_certificates(user):
+        url = reverse("modules_certificates_regenerate")
+        yield Button(
+            _("Regenerate certificates"),
+            url=f"{url}?module={page.pk}",
+            icon_name="doc-full",
+            priority=80,
+        )
 
 
 @hooks.register("register_log_actions")

@@ -508,3 +508,20 @@ def test_the_site_admin_sees_the_certificates_menu_item(client, site_admin):
     client.force_login(site_admin)
 
     assert ADMIN_URL in client.get("/admin/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_module_page_offers_its_certificates_to_a_site_admin(client, module, site_admin):
+    link = f"{ADMIN_URL}?module={module.pk}"
+    editor = in_group(UserFactory(), COURSE_EDITOR)
+
+    client.force_login(site_admin)
+    for_admin = client.get(f"/admin/pages/{module.pk}/edit/").content.decode()
+    form = client.get(link).content.decode()
+    client.force_login(editor)
+    for_editor = client.get(f"/admin/pages/{module.pk}/edit/")
+
+    assert link in for_admin
+    assert re.search(rf'<option value="{module.pk}" selected>', form)
+    assert for_editor.status_code == 200
+    assert link not in for_editor.content.decode()
