@@ -9,9 +9,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import override_settings
-from wagtail.models import PageLogEntry
+from wagtail.models import PageLogEntry, Site
 
 from accounts.roles import COURSE_EDITOR, SITE_ADMIN
+from home.models import SiteSettings
 from modules import certificates, services
 from modules.certificate_views import NOINDEX
 from modules.models import Certificate, Enrolment, ModulePage
@@ -332,6 +333,7 @@ def test_verification_confirms_name_module_and_date_only(client, certificate, ad
     assert response.status_code == 200
     assert response["X-Robots-Tag"] == NOINDEX
     assert "This certificate is genuine" in html
+    assert "Leading Together issued this certificate of completion." in html
     assert "Ada Okafor" in html
     assert "Seeing the system" in html
     assert "3 March 2027" in html
@@ -525,3 +527,15 @@ def test_a_module_page_offers_its_certificates_to_a_site_admin(client, module, s
     assert re.search(rf'<option value="{module.pk}" selected>', form)
     assert for_editor.status_code == 200
     assert link not in for_editor.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_certificate_carries_the_sites_service_name(certificate, home_page):
+    site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    site_settings.service_name = "Together in Riverside"
+    site_settings.save()
+
+    details = certificates.certificate_details(certificate)
+
+    assert details.service_name == "Together in Riverside"
+    assert b"Together in Riverside" in certificates.render_pdf(details, compress=False)
