@@ -188,9 +188,12 @@ def lesson_complete(*, learner: User, lesson: LessonPage, module: ModulePage) ->
     """Record that the learner completed the lesson; idempotent under double clicks and tabs.
 
     The enrolment row is locked first, so two completions at once for the same module
-    queue up and the summary counts each completion exactly once.
+    queue up and the summary counts each completion exactly once. When this completion
+    finishes the module, its certificate is generated in the background once the
+    transaction has committed, so a failing task can never undo the completion.
     """
     enrolment = _enrolment_for_update(learner=learner, module=module)
+    was_complete = enrolment.completed_at is not None
     LessonCompletion.objects.get_or_create(
         learner=learner,
         lesson=lesson,
@@ -200,7 +203,10 @@ def lesson_complete(*, learner: User, lesson: LessonPage, module: ModulePage) ->
             "completed_at": timezone.now(),
         },
     )
-    return _refresh_summary(enrolment, module)
+    enrolment = _refresh_summary(enrolment, module)
+    if enrolment.completed_at is not None and not was_complete:
+        transaction.on_commit(partial(certificate_generate.enqueue, enrolment.pk))
+    return enrolment
 
 
 @transaction.atomic

@@ -125,3 +125,18 @@ def test_two_tabs_completing_at_once_leave_one_record(site_home, learner):
     assert LessonCompletion.objects.filter(learner=learner).count() == 1
     assert Enrolment.objects.filter(learner=learner).count() == 1
     assert Enrolment.objects.get(learner=learner).lessons_completed == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_completing_the_last_lesson_issues_one_certificate(site_home, learner):
+    from modules.models import Certificate
+
+    _programme, module, lessons = build_module(site_home, lessons=2)
+    services.lesson_complete(learner=learner, lesson=lessons[0], module=module)
+    assert not Certificate.objects.exists()
+
+    for _click in range(2):
+        services.lesson_complete(learner=learner, lesson=lessons[1], module=module)
+
+    certificate = Certificate.objects.get()
+    assert (certificate.learner, certificate.module_title) == (learner, module.title)
