@@ -40,14 +40,16 @@ class BodyItem:
         return f"block-{self.block.id}"
 
 
-def lesson_refusal(request):
+def lesson_refusal(request, next_url: str | None = None):
     """None if the visitor may open lessons; otherwise where to send them.
 
-    Lessons are for signed-in learners with a confirmed email address.
+    Lessons are for signed-in learners with a confirmed email address. `next_url` is where
+    signing in returns to (a page to GET, for refusals of a post); the request's own path
+    by default.
     """
     user = request.user
     if not user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+        return redirect_to_login(next_url or request.get_full_path())
     if not EmailAddress.objects.filter(user=user, verified=True).exists():
         messages.info(request, _("Confirm your email address to open lessons."))
         return redirect("account_email")
@@ -130,9 +132,9 @@ class LessonCompleteView(View):
     http_method_names = ["post"]
 
     def post(self, request, lesson_id: int):
-        if refusal := lesson_refusal(request):
-            return refusal
         lesson, module = accessible_lesson(lesson_id)
+        if refusal := lesson_refusal(request, next_url=lesson.get_url(request)):
+            return refusal
         enrolment = services.lesson_complete(learner=request.user, lesson=lesson, module=module)
         navigation = lesson_navigation(lesson)
         if navigation.next is not None:
@@ -149,9 +151,9 @@ class LessonUncompleteView(View):
     http_method_names = ["post"]
 
     def post(self, request, lesson_id: int):
-        if refusal := lesson_refusal(request):
-            return refusal
         lesson, module = accessible_lesson(lesson_id)
+        if refusal := lesson_refusal(request, next_url=lesson.get_url(request)):
+            return refusal
         services.lesson_uncomplete(learner=request.user, lesson=lesson, module=module)
         messages.success(request, _("This lesson is no longer marked as complete."))
         return redirect(lesson.get_url(request))
@@ -163,11 +165,11 @@ class ModuleStartView(View):
     http_method_names = ["post"]
 
     def post(self, request, module_id: int):
-        if refusal := lesson_refusal(request):
-            return refusal
         module = ModulePage.objects.live().public().filter(pk=module_id).first()
         if module is None:
             raise Http404
+        if refusal := lesson_refusal(request, next_url=module.get_url(request)):
+            return refusal
         services.enrolment_start(learner=request.user, module=module)
         lessons = module_lessons(module)
         return redirect((lessons[0] if lessons else module).get_url(request))

@@ -10,6 +10,7 @@ from wagtail.models import Page
 
 from modules import services
 from modules.models import Enrolment, LessonCompletion, LessonPage
+from tests.factories import UserFactory
 from tests.modules.conftest import build_module, publish
 from tests.modules.test_pages import lesson_queries
 
@@ -180,11 +181,41 @@ def test_lessons_in_an_unpublished_module_are_404(signed_in, lesson_tree):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", [complete_url, uncomplete_url])
-def test_anonymous_posts_go_to_sign_in(client, lesson, url):
+def test_anonymous_posts_go_to_sign_in_and_back_to_the_lesson(client, lesson, url):
     response = client.post(url(lesson.pk))
 
     assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next={lesson.url}"
+    assert client.post(url(999999)).status_code == 404
+    assert nothing_written()
+
+
+@pytest.mark.django_db
+def test_anonymous_start_module_goes_to_sign_in_and_back(client, lesson_tree):
+    _programme, module, _lessons = lesson_tree
+
+    response = client.post(f"/learn/modules/{module.pk}/start/")
+
+    assert response["Location"] == f"/accounts/login/?next={module.url}"
+    assert nothing_written()
+
+
+@pytest.mark.django_db
+def test_anonymous_module_complete_page_goes_to_sign_in(client, lesson_tree):
+    _programme, module, _lessons = lesson_tree
+
+    response = client.get(module_complete_url(module.pk))
+
     assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_unverified_learners_are_asked_to_confirm_and_nothing_is_written(client, lesson):
+    client.force_login(UserFactory(verified=False))
+
+    response = client.post(complete_url(lesson.pk))
+
+    assert response["Location"] == "/accounts/email/"
     assert nothing_written()
 
 
