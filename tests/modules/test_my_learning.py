@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import threading
 from unittest import mock
 
 import pytest
@@ -11,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from modules import services
 from modules.dashboard import duration_text
-from modules.models import Enrolment, LessonPage, ModulePage
+from modules.models import Enrolment, LessonPage, ModulePage, ProgrammePage
 from tests.factories import UserFactory
 from tests.modules.conftest import build_module, publish
 
@@ -178,9 +179,24 @@ def test_suggestions_are_unstarted_live_modules_of_the_same_programmes(
 
 
 @pytest.mark.django_db
-def test_suggestions_leave_out_modules_already_started_or_finished(signed_in, learner, modules):
+def test_suggestions_leave_out_modules_started_finished_or_in_other_programmes(
+    signed_in, learner, home_page, modules
+):
     (a, a_lessons), (b, b_lessons), (c, _c) = modules
     retitle(c, "Gamma module")
+    elsewhere = publish(
+        home_page,
+        ProgrammePage(title="Compassionate cultures", slug="cultures", summary="Elsewhere."),
+    )
+    publish(
+        elsewhere,
+        ModulePage(
+            title="Elsewhere module",
+            slug="elsewhere",
+            summary="In another programme.",
+            learning_outcomes=[("outcome", "Listen")],
+        ),
+    )
     services.lesson_visit(learner=learner, lesson=a_lessons[0], module=a)
     for lesson in b_lessons:
         services.lesson_complete(learner=learner, lesson=lesson, module=b)
@@ -387,6 +403,35 @@ def test_the_time_service_refuses_what_is_not_a_positive_whole_number(learner, m
                 learner=learner, lesson=first, module=module, seconds=seconds
             )
     assert not Enrolment.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_reporting_time_at_once_both_count(site_home, learner):
+    """The first report also enrols the learner: both threads race to create the
+    enrolment, and the database adds each report (F expression), so none is lost."""
+    _programme, module, (first, second) = build_module(site_home, lessons=2)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def report(lesson, seconds):
+        try:
+            barrier.wait(timeout=5)
+            services.lesson_time_record(
+                learner=learner, lesson=lesson, module=module, seconds=seconds
+            )
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=report, args=args) for args in ((first, 100), (second, 250))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+
+    assert errors == []
+    assert Enrolment.objects.get(learner=learner, module=module).seconds_on_page == 350
 
 
 def test_the_script_reads_its_settings_from_the_page_and_uses_send_beacon():
