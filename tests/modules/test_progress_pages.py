@@ -45,6 +45,7 @@ def test_opening_a_lesson_records_the_visit(signed_in, learner, lesson_tree):
     assert "Mark as complete and continue" in html
     assert f'action="{complete_url(second.pk)}"' in html
     assert "csrfmiddlewaretoken" in html
+    assert f'data-url="/learn/lessons/{second.pk}/time/"' in html
 
 
 @pytest.mark.django_db
