@@ -81,6 +81,12 @@ def learner_enrolments(learner: User) -> list[Enrolment]:
     )
     for enrolment in enrolments:
         enrolment.resume = resume_page(enrolment)
+        # A completed module keeps its date when lessons are added later (rule 3).
+        enrolment.new_lessons = (
+            max(0, enrolment.lessons_total - enrolment.lessons_completed)
+            if enrolment.is_complete
+            else 0
+        )
     return enrolments
 
 

@@ -150,6 +150,20 @@ def test_completed_modules_show_their_date_in_london_time(signed_in, learner, mo
 
 
 @pytest.mark.django_db
+def test_a_completed_module_stays_completed_when_a_lesson_is_added(signed_in, learner, modules):
+    (a, a_lessons), _b, _c = modules
+    with at(2027, 3, 3, 10, 0):
+        for lesson in a_lessons:
+            services.lesson_complete(learner=learner, lesson=lesson, module=a)
+    publish(a, LessonPage(title="Lesson 3", slug="lesson-3", body=[("rich_text", "<p>New.</p>")]))
+    services.module_progress_refresh(module=a)
+
+    completed = section(page_text(signed_in.get(URL)), "Completed")
+
+    assert ">3 March 2027</time>; 1 new lesson since" in completed
+
+
+@pytest.mark.django_db
 def test_suggestions_are_unstarted_live_modules_of_the_same_programmes(
     signed_in, learner, home_page, modules
 ):
