@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from accounts.models import User
 
 from .models import (
+    Certificate,
     ChecklistProgress,
     Enrolment,
     JournalEntry,
@@ -248,3 +249,10 @@ def module_next(module: ModulePage) -> ModulePage | None:
         .only("id", "title", "slug", "url_path", "path", "depth")
         .first()
     )
+
+
+def learner_certificate(*, learner: User, module: ModulePage) -> Certificate | None:
+    """The learner's certificate for the module, once it has been issued."""
+    if not learner.is_authenticated:
+        return None
+    return Certificate.objects.filter(learner=learner, module=module).only("code").first()

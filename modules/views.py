@@ -19,6 +19,7 @@ from .interactions import INTERACTIONS
 from .models import LessonCompletion, LessonPage, ModulePage
 from .selectors import (
     completed_enrolment,
+    learner_certificate,
     lesson_answers,
     lesson_module,
     lesson_navigation,
@@ -200,6 +201,7 @@ class ModuleCompleteView(View):
                 "enrolment": enrolment,
                 "module": enrolment.module,
                 "next_module": module_next(enrolment.module),
+                "certificate": learner_certificate(learner=request.user, module=enrolment.module),
                 "my_learning_url": my_learning_url(),
             },
         )

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
 
 from modules import services
-from modules.models import Enrolment, LessonCompletion, LessonPage
+from modules.models import Certificate, Enrolment, LessonCompletion, LessonPage
 from tests.factories import UserFactory
 from tests.modules.conftest import build_module, publish
 from tests.modules.test_pages import lesson_queries
@@ -76,6 +76,21 @@ def test_completing_the_last_lesson_shows_the_module_complete_page(signed_in, le
     assert "Completed on 3 March 2027" in html
     assert f'href="{module.url}"' in html
     assert 'href="/learn/"' in html
+
+
+@pytest.mark.django_db
+def test_module_complete_page_offers_the_certificate(
+    signed_in, learner, lesson_tree, django_capture_on_commit_callbacks
+):
+    _programme, module, lessons = lesson_tree
+    with django_capture_on_commit_callbacks(execute=True):
+        for lesson in lessons:
+            services.lesson_complete(learner=learner, lesson=lesson, module=module)
+    certificate = Certificate.objects.get(learner=learner, module=module)
+
+    html = signed_in.get(module_complete_url(module.pk)).content.decode()
+
+    assert f'href="/learn/certificates/{certificate.code}.pdf"' in html
 
 
 @pytest.mark.django_db
