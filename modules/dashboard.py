@@ -73,10 +73,11 @@ def resume_page(enrolment: Enrolment) -> LessonPage | ModulePage | None:
 
 
 def learner_enrolments(learner: User) -> list[Enrolment]:
-    """All the learner's enrolments with their module and last lesson (one query)."""
+    """All the learner's enrolments with their module, last lesson and certificate (one
+    query)."""
     enrolments = list(
         Enrolment.objects.filter(learner=learner)
-        .select_related("module", "last_lesson")
+        .select_related("module", "last_lesson", "certificate")
         .order_by(F("last_visited_at").desc(nulls_last=True), "-started_at", "-pk")
     )
     for enrolment in enrolments:

@@ -461,3 +461,18 @@ def test_the_script_reads_its_settings_from_the_page_and_uses_send_beacon():
         "pagehide",
     ):
         assert needle in script
+
+
+@pytest.mark.django_db(transaction=True)
+def test_completed_modules_link_to_their_certificate(client, site_home, learner):
+    from modules.models import Certificate
+
+    _programme, module, lessons = build_module(site_home, lessons=1, slug="short")
+    services.lesson_complete(learner=learner, lesson=lessons[0], module=module)
+    code = Certificate.objects.get(learner=learner).code
+    client.force_login(learner)
+
+    html = client.get("/learn/").content.decode()
+
+    assert f"/learn/certificates/{code}.pdf" in html
+    assert f"/learn/certificates/verify/{code}/" in html
