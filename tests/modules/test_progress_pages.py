@@ -317,13 +317,28 @@ def test_completed_module_shows_its_date_and_new_lessons(signed_in, learner, les
 
 
 @pytest.mark.django_db
+def test_resume_skips_a_last_lesson_that_was_unpublished(signed_in, learner, lesson_tree):
+    _programme, module, (first, second, third) = lesson_tree
+    services.lesson_complete(learner=learner, lesson=first, module=module)
+    services.lesson_visit(learner=learner, lesson=third, module=module)
+    LessonPage.objects.get(pk=third.pk).unpublish()
+
+    html = signed_in.get(module.url).content.decode()
+
+    assert f'href="{second.url}">Resume' in html
+    assert "1 of 2 lessons complete (50%)" in html
+
+
+@pytest.mark.django_db
 def test_anonymous_visitors_see_no_progress(client, lesson_tree):
-    _programme, module, _lessons = lesson_tree
+    programme, module, _lessons = lesson_tree
 
     html = client.get(module.url).content.decode()
+    programme_html = client.get(programme.url).content.decode()
 
     assert "progressbar" not in html and "Start module" not in html
     assert "sign in</a> to open the lessons" in html
+    assert "nhsuk-tag" not in programme_html
 
 
 @pytest.mark.django_db
