@@ -42,10 +42,13 @@ class ProgrammePage(Page):
         verbose_name = _("programme")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import programme_modules
+        from .selectors import programme_modules, programme_progress_for_learner
 
         context = super().get_context(request, *args, **kwargs)
         context["modules"] = programme_modules(self)
+        context["listings"] = programme_progress_for_learner(
+            learner=request.user, modules=context["modules"]
+        )
         return context
 
 
@@ -118,10 +121,13 @@ class ModulePage(Page):
         verbose_name = _("module")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import module_lessons
+        from .selectors import module_lessons, module_progress_for_learner
 
         context = super().get_context(request, *args, **kwargs)
         context["lessons"] = module_lessons(self)
+        context["progress"] = module_progress_for_learner(
+            learner=request.user, module=self, lessons=context["lessons"]
+        )
         context["prerequisites"] = self.prerequisites.live().only("title", "url_path", "path")
         return context
 

@@ -142,7 +142,8 @@ def _enrolment_for_update(*, learner: User, module: ModulePage) -> Enrolment:
         defaults={
             "module_title": module.title,
             "started_at": timezone.now(),
-            "lessons_total": len(_live_lesson_ids(module)),
+            # A callable, so the lessons are only counted when the enrolment is created.
+            "lessons_total": lambda: len(_live_lesson_ids(module)),
         },
     )
     return enrolment
