@@ -73,5 +73,8 @@ def test_sign_up_confirm_email_and_sign_in(page, site_home, mailoutbox):
     expect(page.get_by_role("link", name=re.compile(r"^Your profile"))).to_have_accessible_name(
         re.compile(r"Amara Okafor")
     )
+    # Signing in lands on My learning, the learner's home; the home page greets them too.
+    expect(page).to_have_url(re.compile(r"/learn/$"))
+    page.goto("/")
     expect(page.get_by_text("Welcome back, Amara.")).to_be_visible()
     assert learner.emailaddress_set.get(email="amara.okafor@example.org").verified
