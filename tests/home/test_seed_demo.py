@@ -4,7 +4,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 
 from accounts.models import Organisation, User
-from modules.models import Enrolment, LessonPage, ModulePage, ProgrammePage
+from modules.models import Certificate, Enrolment, LessonPage, ModulePage, ProgrammePage
 
 SEEDED_APPS = {"accounts", "home", "modules", "auth", "account", "wagtailcore", "mfa", "taggit"}
 
@@ -27,13 +27,18 @@ def test_seed_demo_refuses_without_debug_or_force(settings):
 
 
 @pytest.mark.django_db
-def test_seed_demo_creates_accounts_and_is_idempotent(settings, client, capsys, monkeypatch):
+def test_seed_demo_creates_accounts_and_is_idempotent(
+    settings, client, capsys, monkeypatch, django_capture_on_commit_callbacks
+):
     monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-for-tests")
     settings.DEBUG = True
 
-    call_command("seed_demo")
+    # seed_demo runs in one transaction; certificates are generated once it commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo")
     first = table_counts()
-    call_command("seed_demo")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo")
 
     assert table_counts() == first
     out = capsys.readouterr().out
@@ -64,6 +69,9 @@ def test_seed_demo_creates_accounts_and_is_idempotent(settings, client, capsys, 
     assert enrolments.filter(completed_at__isnull=False).count() >= 4
     assert enrolments.filter(completed_at__isnull=True).count() >= 4
     assert not Enrolment.objects.filter(learner__email="learner12@example.org").exists()
+    # Every completed module has its certificate.
+    completed = enrolments.filter(completed_at__isnull=False)
+    assert Certificate.objects.filter(enrolment__in=completed).count() == completed.count()
 
 
 @pytest.mark.django_db
