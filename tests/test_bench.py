@@ -11,6 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSON_PAGE = ROOT / "bench" / "lesson_page.py"
+PROGRESS_PAGES = ROOT / "bench" / "progress_pages.py"
 
 
 def load(path: Path):
@@ -57,3 +58,61 @@ def test_lesson_page_bench_smoke():
     ), lines[2]
     assert re.fullmatch(r"bare page, same body: median \d+\.\d ms, [1-9]\d* queries", lines[3])
     assert re.fullmatch(r"ratio: \d+\.\dx", lines[4]), lines[4]
+
+
+def test_progress_pages_bench_imports_without_setting_anything_up():
+    environment = dict(os.environ)
+
+    bench = load(PROGRESS_PAGES)
+
+    assert dict(os.environ) == environment
+    defaults = bench.parse_args([])
+    assert defaults.learners == 2000
+    assert defaults.repeat >= 10
+    assert bench.parse_args(["--learners", "20", "--repeat", "2"]).learners == 20
+    with pytest.raises(SystemExit):
+        bench.parse_args(["--learners", "0"])
+
+
+def test_progress_pages_bench_smoke():
+    """Twenty learners, two timed rounds: the output has every promised line."""
+    result = subprocess.run(  # noqa: S603 (our own script, run by this interpreter)
+        [sys.executable, str(PROGRESS_PAGES), "--learners", "20", "--repeat", "2", "--warmup", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stdout.splitlines() if not line.startswith("note: ")]
+    assert len(lines) == 9, result.stdout
+    assert lines[0] == "catalogue: 3 programmes, 12 modules, 48 lessons"
+    data = re.fullmatch(
+        r"data: (\d+) learners, (\d+) enrolments \((\d+) completed\), "
+        r"(\d+) lesson completions, (\d+) certificates",
+        lines[1],
+    )
+    assert data, lines[1]
+    learners, enrolments, completed, completions, certificates = map(int, data.groups())
+    assert learners == 20
+    assert 4 <= completed < enrolments <= completions
+    assert 1 <= certificates <= completed
+    assert lines[2] == (
+        "signed-in learner: 4 enrolments (1 completed, 3 in progress); "
+        "module page: 2 of 4 lessons complete"
+    )
+    assert lines[3] == "requests: 1 warm-up, then 2 timed, of each page, interleaved"
+    queries = {}
+    for line, label in zip(
+        lines[4:7],
+        ["my learning", "module page (with progress)", "bare page, same lesson body"],
+        strict=True,
+    ):
+        match = re.fullmatch(rf"{re.escape(label)}: median \d+\.\d ms, (\d+) queries", line)
+        assert match, line
+        queries[label] = int(match.group(1))
+    assert all(count >= 1 for count in queries.values()), queries
+    assert re.fullmatch(r"ratio my learning / bare: \d+\.\dx", lines[7]), lines[7]
+    assert re.fullmatch(r"ratio module page / bare: \d+\.\dx", lines[8]), lines[8]
