@@ -264,8 +264,10 @@ def certificate_issue(*, enrolment: Enrolment) -> Certificate:
     Only a completed enrolment earns one. Issuing again (a retried task, two completions
     racing) returns the certificate already issued, unchanged.
     """
+    # Lock only the enrolment row: PostgreSQL refuses FOR UPDATE on the nullable side of
+    # the join to the module.
     enrolment = (
-        Enrolment.objects.select_for_update()
+        Enrolment.objects.select_for_update(of=("self",))
         .select_related("learner", "module")
         .get(pk=enrolment.pk)
     )
