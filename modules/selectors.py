@@ -215,7 +215,7 @@ def programme_progress_for_learner(
     *, learner: User, modules: list[ModulePage]
 ) -> list[ModuleListing]:
     """Each module with the learner's enrolment in it, if any (one query for them all)."""
-    enrolments: dict[int, Enrolment] = {}
+    enrolments: dict[int | None, Enrolment] = {}
     if learner.is_authenticated and modules:
         enrolments = {
             enrolment.module_id: enrolment
