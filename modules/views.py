@@ -10,7 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -176,13 +176,6 @@ class ModuleStartView(View):
         return redirect((lessons[0] if lessons else module).get_url(request))
 
 
-def my_learning_url() -> str:
-    try:
-        return reverse("modules:my_learning")
-    except NoReverseMatch:
-        return "/learn/"
-
-
 class ModuleCompleteView(View):
     """Congratulations, for a learner who has completed the module; 404 for anyone else."""
 
@@ -202,6 +195,6 @@ class ModuleCompleteView(View):
                 "module": enrolment.module,
                 "next_module": module_next(enrolment.module),
                 "certificate": learner_certificate(learner=request.user, module=enrolment.module),
-                "my_learning_url": my_learning_url(),
+                "my_learning_url": reverse("modules:my_learning"),
             },
         )
