@@ -24,6 +24,7 @@ urlpatterns = [
     path("accounts/", include(accounts_urls)),
     path("accounts/", include("allauth.urls")),
     path("learn/", include("modules.urls")),
+    path("assessments/", include("assessments.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,199 @@
+"""Read an instrument's StreamFields into what scoring and the pages need.
+
+`Questionnaire` is the whole instrument as plain data: the scoring `Definition` plus the
+words around it (question text, sections, dimension descriptions, band feedback). It is
+built from a live instrument or from any of its revisions, and a revision never changes,
+so questionnaires of revisions are cached by revision id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.safestring import SafeString, mark_safe
+
+from . import scoring
+
+
+@dataclass(frozen=True)
+class BandText:
+    label: str
+    feedback: SafeString
+    suggested_module_id: int | None
+
+
+@dataclass(frozen=True)
+class DimensionText:
+    key: str
+    name: str
+    cluster: str
+    description: str
+    bands: tuple[BandText, ...]
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    number: int
+    text: str
+    dimension_key: str
+
+
+@dataclass(frozen=True)
+class Section:
+    number: int
+    heading: str
+    intro: str
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    definition: scoring.Definition
+    dimensions: tuple[DimensionText, ...]
+    sections: tuple[Section, ...]
+    # Names that questions gave for a dimension this instrument lacks, with question numbers.
+    unknown_dimensions: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(question for section in self.sections for question in section.questions)
+
+    def dimension(self, key: str) -> DimensionText | None:
+        return next((dimension for dimension in self.dimensions if dimension.key == key), None)
+
+    def section_of(self, item_key: str) -> int | None:
+        for section in self.sections:
+            if any(question.key == item_key for question in section.questions):
+                return section.number
+        return None
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _key(block, kind: str, index: int) -> str:
+    """A block's stable id; blocks not yet saved have none, so number them for checking."""
+    return str(block.id) if block.id else f"unsaved-{kind}-{index}"
+
+
+def _page_id(value) -> int | None:
+    if value is None:
+        return None
+    return value if isinstance(value, int) else value.pk
+
+
+def build(instrument) -> Questionnaire:
+    """The questionnaire of an instrument object (live, a draft form's, or a revision's)."""
+    scale = tuple(
+        scoring.ScaleOption(label=block.value["label"], value=block.value["value"])
+        for block in instrument.scale
+        if block.value["value"] is not None
+    )
+    dimensions = []
+    texts = []
+    by_name: dict[str, str] = {}
+    for index, block in enumerate(instrument.dimensions):
+        value = block.value
+        key = _key(block, "dimension", index)
+        by_name.setdefault(_name_key(value["name"]), key)
+        low, high = value.get("scaled_min"), value.get("scaled_max")
+        bands = [
+            band for band in value.get("bands") or () if None not in (band["lower"], band["upper"])
+        ]
+        dimensions.append(
+            scoring.Dimension(
+                key=key,
+                name=value["name"],
+                rule=value.get("rule") or scoring.MEAN,
+                scaled_range=(low, high) if low is not None and high is not None else None,
+                bands=tuple(
+                    scoring.Band(lower=band["lower"], upper=band["upper"], label=band["label"])
+                    for band in bands
+                ),
+            )
+        )
+        texts.append(
+            DimensionText(
+                key=key,
+                name=value["name"],
+                cluster=value.get("cluster") or "",
+                description=value.get("description") or "",
+                bands=tuple(
+                    BandText(
+                        label=band["label"],
+                        # RichText renders to HTML that Wagtail has already sanitised.
+                        feedback=mark_safe(str(band.get("feedback") or "")),  # noqa: S308
+                        suggested_module_id=_page_id(band.get("suggested_module")),
+                    )
+                    for band in bands
+                ),
+            )
+        )
+    items = []
+    sections: list[Section] = []
+    unknown = []
+    pending: list[Question] = []
+    heading, intro = "", ""
+
+    def close_section():
+        if pending:
+            sections.append(
+                Section(
+                    number=len(sections) + 1,
+                    heading=heading,
+                    intro=intro,
+                    questions=tuple(pending),
+                )
+            )
+
+    for index, block in enumerate(instrument.items):
+        if block.block_type == "section":
+            close_section()
+            pending = []
+            heading, intro = block.value["heading"], block.value.get("intro") or ""
+            continue
+        value = block.value
+        name = value.get("dimension") or ""
+        dimension_key = by_name.get(_name_key(name), "")
+        number = len(items) + 1
+        if name.strip() and not dimension_key:
+            unknown.append((number, name))
+        key = _key(block, "item", index)
+        items.append(
+            scoring.Item(key=key, dimension_key=dimension_key, reverse=bool(value.get("reverse")))
+        )
+        pending.append(
+            Question(key=key, number=number, text=value["text"], dimension_key=dimension_key)
+        )
+    close_section()
+    return Questionnaire(
+        definition=scoring.Definition(
+            scale=scale, dimensions=tuple(dimensions), items=tuple(items)
+        ),
+        dimensions=tuple(texts),
+        sections=tuple(sections),
+        unknown_dimensions=tuple(unknown),
+    )
+
+
+def for_revision(revision, model) -> Questionnaire:
+    """The questionnaire as it was in `revision` of an instrument of class `model`.
+
+    Built from the revision's stored content without touching the database. A revision
+    never changes, so the result is cached by revision id and creation time.
+    """
+    key = (revision.pk, revision.created_at)
+    questionnaire = _revision_cache.get(key)
+    if questionnaire is None:
+        instrument = model.from_serializable_data(revision.content, check_fks=False)
+        questionnaire = build(instrument)
+        if len(_revision_cache) >= _REVISION_CACHE_SIZE:
+            _revision_cache.pop(next(iter(_revision_cache)))
+        _revision_cache[key] = questionnaire
+    return questionnaire
+
+
+_REVISION_CACHE_SIZE = 256
+_revision_cache: dict[tuple, Questionnaire] = {}
