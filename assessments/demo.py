@@ -33,6 +33,54 @@ TEAMS = [
 ]
 
 
+# Demo lessons that end by inviting learners to take an instrument: (lesson slug, instrument
+# slug, why now). Lessons are reached as Wagtail pages, so this app imports nothing of modules.
+LESSON_LINKS = [
+    (
+        "what-counts-as-a-strength",
+        "strengths-self-profile",
+        "See which of your strengths stand out now, then take it again in a few months.",
+    ),
+    (
+        "putting-results-first-and-checking-your-own-team",
+        "team-dysfunctions-check",
+        "Check your own team: each member answers alone and you see the combined picture.",
+    ),
+    (
+        "measuring-and-building-it-together",
+        "team-psychological-safety",
+        "Measure it together: nobody sees anyone else's answers.",
+    ),
+    (
+        "practising-compassionate-leadership-this-week",
+        "compassionate-leadership-and-core-needs",
+        "Take stock of how you lead and how your own core needs are met.",
+    ),
+    (
+        "checking-the-impact-and-the-threads-that-run-throughout",
+        "partnership-health-check",
+        "Check the health of a partnership you work in.",
+    ),
+]
+
+
+def _link_lessons(instruments, log) -> None:
+    for lesson_slug, instrument_slug, introduction in LESSON_LINKS:
+        page = Page.objects.live().filter(slug=lesson_slug).first()
+        lesson = page.specific if page is not None else None
+        body = getattr(lesson, "body", None)
+        if body is None or any(block.block_type == "self_assessment" for block in body):
+            continue
+        body.append(
+            (
+                "self_assessment",
+                {"instrument": instruments[instrument_slug], "introduction": introduction},
+            )
+        )
+        lesson.save_revision().publish()
+        log(f"lesson links to: {instruments[instrument_slug].title}")
+
+
 def _instrument(spec, log) -> Instrument:
     existing = Instrument.objects.filter(slug=spec.slug).first()
     if existing is not None:
@@ -134,6 +182,7 @@ def seed(*, password: str, log) -> list[tuple[str, str]]:
         for number in range(1, 13)
         if (user := User.objects.filter(email=f"learner{number}@example.org").first())
     }
+    _link_lessons(instruments, log)
     _seed_individual(instruments, learners, log)
     _seed_teams(instruments, learners, log)
     return []

@@ -14,6 +14,7 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
 from wagtailnhsukfrontend.blocks import (
     DetailsBlock,
     DoBlock,
@@ -191,6 +192,22 @@ INTERACTIVE_BLOCK_TYPES = frozenset(
 )
 
 
+class SelfAssessmentBlock(blocks.StructBlock):
+    """A link from a lesson to a self-assessment, with a line on why to take it now."""
+
+    instrument = SnippetChooserBlock("assessments.Instrument", label=_("Self-assessment"))
+    introduction = blocks.CharBlock(
+        required=False,
+        max_length=250,
+        help_text=_("Optional: why taking it at this point in the lesson helps."),
+    )
+
+    class Meta:
+        icon = "tasks"
+        label = _("Self-assessment")
+        template = "modules/blocks/self_assessment.html"
+
+
 class LessonBodyBlock(blocks.StreamBlock):
     rich_text = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, label=_("Text"))
     heading = HeadingBlock()
@@ -208,3 +225,4 @@ class LessonBodyBlock(blocks.StreamBlock):
     checklist = ChecklistBlock()
     knowledge_check = KnowledgeCheckBlock()
     learning_cycle = LearningCycleBlock()
+    self_assessment = SelfAssessmentBlock()
