@@ -5,6 +5,7 @@ reflows at any width without shrinking text; pages put a data table beside every
 """
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -54,7 +55,7 @@ class Bar:
         return text
 
 
-def bars(scores: Iterable, previous: Mapping[str, object] | None = None) -> list[Bar]:
+def bars(scores: Iterable, previous: Mapping[str, Any] | None = None) -> list[Bar]:
     """One bar per score; `scores` have name, scaled_score, minimum, maximum, band_label and
     dimension_key, and `previous` maps dimension keys to an earlier attempt's scores."""
     previous = previous or {}

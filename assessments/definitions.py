@@ -131,7 +131,7 @@ def build(instrument) -> Questionnaire:
                 ),
             )
         )
-    items = []
+    items: list[scoring.Item] = []
     sections: list[Section] = []
     unknown = []
     pending: list[Question] = []
