@@ -5,9 +5,9 @@ reflows at any width without shrinking text; pages put a data table beside every
 """
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
 
