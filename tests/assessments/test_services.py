@@ -1,0 +1,320 @@
+"""Services for taking a self-assessment: start, save, submit and share, and what they refuse."""
+
+import copy
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from assessments import definitions, services
+from assessments.models import Answer, DimensionScore, Instrument, Response
+
+from .factories import (
+    AGREEMENT,
+    answers,
+    build_instrument,
+    dimension,
+    keys_of,
+    small_instrument,
+    submit,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def nothing_written(response: Response | None = None) -> None:
+    if response is None:
+        assert not Response.objects.exists()
+    else:
+        response.refresh_from_db()
+        assert response.status == Response.Status.DRAFT
+        assert response.revision_id is None
+    assert not Answer.objects.exists()
+    assert not DimensionScore.objects.exists()
+
+
+def republish(instrument: Instrument, *, text: str, bands: list[tuple]) -> Instrument:
+    """Publish a new revision that keeps every block id but rewords the first question and
+    replaces every dimension's bands."""
+    items = [copy.deepcopy(dict(block)) for block in instrument.items.raw_data]
+    first_item = next(block for block in items if block["type"] == "item")
+    first_item["value"]["text"] = text
+    dimensions = [copy.deepcopy(dict(block)) for block in instrument.dimensions.raw_data]
+    for block in dimensions:
+        block["value"]["bands"] = [
+            {"type": "item", "value": spec, "id": None}
+            for spec in dimension("x", bands=bands)["bands"]
+        ]
+    instrument.items = items
+    instrument.dimensions = dimensions
+    instrument.full_clean()
+    instrument.save_revision().publish()
+    instrument.refresh_from_db()
+    return instrument
+
+
+# Start ----------------------------------------------------------------------------------
+
+
+def test_start_creates_one_draft_and_returns_it_again(learner, instrument):
+    first = services.response_start(learner=learner, instrument=instrument)
+    again = services.response_start(learner=learner, instrument=instrument)
+
+    assert first.pk == again.pk
+    assert first.status == Response.Status.DRAFT
+    assert Response.objects.count() == 1
+
+
+def test_start_refuses_an_instrument_that_was_never_published(learner):
+    draft = small_instrument(publish=False)
+
+    with pytest.raises(services.InstrumentUnavailable):
+        services.response_start(learner=learner, instrument=draft)
+
+    nothing_written()
+
+
+def test_start_refuses_a_team_instrument_without_a_team(learner, team_instrument):
+    with pytest.raises(services.JoinRefused):
+        services.response_start(learner=learner, instrument=team_instrument)
+
+    nothing_written()
+
+
+# Save -----------------------------------------------------------------------------------
+
+
+def test_answers_save_keeps_a_draft_and_replaces_earlier_answers(learner, instrument):
+    response = services.response_start(learner=learner, instrument=instrument)
+    first, second, *_rest = keys_of(instrument)
+
+    services.answers_save(response=response, answers={first: 1, second: 2})
+    services.answers_save(response=response, answers={first: 3})
+
+    assert dict(response.answers.values_list("item_key", "value")) == {first: 3, second: 2}
+    response.refresh_from_db()
+    assert response.status == Response.Status.DRAFT
+
+
+def test_a_draft_resumes_with_its_answers(learner, instrument):
+    """Save, leave (a new start), come back: the same draft with the answers saved."""
+    response = services.response_start(learner=learner, instrument=instrument)
+    first = keys_of(instrument)[0]
+    services.answers_save(response=response, answers={first: 2})
+
+    resumed = services.response_start(learner=learner, instrument=instrument)
+
+    assert resumed.pk == response.pk
+    assert dict(resumed.answers.values_list("item_key", "value")) == {first: 2}
+
+
+@pytest.mark.parametrize("value", [0, 4, -1, 99])
+def test_values_off_the_scale_are_refused_and_nothing_is_written(learner, instrument, value):
+    response = services.response_start(learner=learner, instrument=instrument)
+    first, second, *_rest = keys_of(instrument)
+
+    with pytest.raises(services.InvalidAnswers) as refused:
+        services.answers_save(response=response, answers={first: 2, second: value})
+
+    assert refused.value.errors == {second: "Choose one of the answers offered."}
+    nothing_written(response)
+
+
+def test_answers_for_another_instruments_questions_are_refused(learner, instrument):
+    other = small_instrument(slug="other", title="Other")
+    response = services.response_start(learner=learner, instrument=instrument)
+    stranger = keys_of(other)[0]
+
+    with pytest.raises(services.InvalidAnswers) as refused:
+        services.answers_save(response=response, answers={keys_of(instrument)[0]: 2, stranger: 2})
+
+    assert list(refused.value.errors) == [stranger]
+    nothing_written(response)
+    with pytest.raises(services.InvalidAnswers):
+        services.response_submit(response=response, answers=answers(other, 2))
+    nothing_written(response)
+
+
+# Submit ---------------------------------------------------------------------------------
+
+
+def test_submit_scores_pins_the_live_revision_and_stores_the_scores(learner, instrument):
+    response = submit(learner, instrument, value=3)
+
+    response.refresh_from_db()
+    assert response.status == Response.Status.SUBMITTED
+    assert response.submitted_at is not None
+    assert response.revision_id == instrument.live_revision_id
+    scores = list(response.scores.values_list("name", "raw_score", "band_label"))
+    # Each dimension: two "Usually" (3) and one reverse-keyed "Usually" (1) = 7.
+    assert scores == [
+        ("Trust", Decimal("7.0000"), "Could be a problem"),
+        ("Conflict", Decimal("7.0000"), "Could be a problem"),
+    ]
+    assert response.answers.count() == 6
+
+
+def test_submit_with_unanswered_questions_keeps_the_answers_and_lists_the_missing(
+    learner, instrument
+):
+    response = services.response_start(learner=learner, instrument=instrument)
+    keys = keys_of(instrument)
+
+    with pytest.raises(services.IncompleteAnswers) as incomplete:
+        services.response_submit(response=response, answers={keys[0]: 3, keys[2]: 1})
+
+    assert incomplete.value.missing == (keys[1], keys[3], keys[4], keys[5])
+    assert dict(response.answers.values_list("item_key", "value")) == {keys[0]: 3, keys[2]: 1}
+    response.refresh_from_db()
+    assert response.status == Response.Status.DRAFT
+    assert not DimensionScore.objects.exists()
+
+
+def test_a_second_submit_is_refused_and_changes_nothing(learner, instrument):
+    response = submit(learner, instrument, value=3)
+    stored = list(DimensionScore.objects.values_list("pk", "raw_score"))
+
+    with pytest.raises(services.AlreadySubmitted):
+        services.response_submit(response=response, answers=answers(instrument, 1))
+    with pytest.raises(services.AlreadySubmitted):
+        services.answers_save(response=response, answers=answers(instrument, 1))
+
+    assert Response.objects.count() == 1
+    assert set(Answer.objects.values_list("value", flat=True)) == {3}
+    assert list(DimensionScore.objects.values_list("pk", "raw_score")) == stored
+
+
+def test_a_withdrawn_instrument_refuses_submission_and_writes_nothing(learner, instrument):
+    response = services.response_start(learner=learner, instrument=instrument)
+    instrument.unpublish()
+
+    with pytest.raises(services.InstrumentUnavailable):
+        services.response_submit(response=response, answers=answers(instrument, 3))
+    with pytest.raises(services.InstrumentUnavailable):
+        services.response_start(learner=learner, instrument=instrument)
+
+    nothing_written(response)
+
+
+def test_an_unpublished_draft_revision_is_not_what_learners_answer(learner, instrument):
+    """Editors' unpublished changes do not reach learners: submission pins the live one."""
+    live_revision_id = instrument.live_revision_id
+    instrument.title = "A draft title"
+    instrument.save_revision()
+
+    response = submit(learner, instrument, value=3)
+
+    assert response.revision_id == live_revision_id
+    assert Instrument.objects.get(pk=instrument.pk).has_unpublished_changes
+
+
+def test_publishing_a_new_revision_never_changes_a_past_result(learner, instrument):
+    response = submit(learner, instrument, value=3)
+    pinned = response.revision_id
+    stored = list(
+        response.scores.values_list("dimension_key", "raw_score", "band_label", "band_index")
+    )
+    original_text = instrument.questionnaire().questions[0].text
+
+    republish(instrument, text="A reworded first question.", bands=[(3, 9, "All the same")])
+
+    response.refresh_from_db()
+    assert instrument.live_revision_id != pinned
+    assert instrument.questionnaire().questions[0].text == "A reworded first question."
+    assert response.revision_id == pinned
+    assert (
+        list(response.scores.values_list("dimension_key", "raw_score", "band_label", "band_index"))
+        == stored
+    )
+    as_answered = definitions.for_revision(response.revision, Instrument)
+    assert as_answered.questions[0].text == original_text
+    assert [band.label for band in as_answered.dimensions[0].bands] == [
+        "Probably a strength",
+        "Could be a problem",
+        "Needs attention",
+    ]
+    # The next attempt is scored and pinned on the new revision.
+    later = submit(learner, instrument, value=3)
+    assert later.revision_id == instrument.live_revision_id
+    assert set(later.scores.values_list("band_label", flat=True)) == {"All the same"}
+
+
+# Share ----------------------------------------------------------------------------------
+
+
+def test_share_is_off_by_default_and_only_for_ones_own_submitted_result(
+    learner, other_learner, instrument
+):
+    response = submit(learner, instrument)
+    assert response.shared_with_leads is False
+
+    services.response_share(learner=learner, response=response, shared=True)
+    assert Response.objects.get(pk=response.pk).shared_with_leads is True
+
+    with pytest.raises(services.AssessmentError):
+        services.response_share(learner=other_learner, response=response, shared=False)
+    assert Response.objects.get(pk=response.pk).shared_with_leads is True
+
+    draft = services.response_start(learner=learner, instrument=instrument)
+    with pytest.raises(services.AssessmentError):
+        services.response_share(learner=learner, response=draft, shared=True)
+
+
+# Queries --------------------------------------------------------------------------------
+
+
+def forty_item_instrument(size: int = 40) -> Instrument:
+    """`size` agreement questions over four dimensions and four sections."""
+    names = ["Listening", "Understanding", "Empathising", "Helping"]
+    bands = [(4, 5, "Strong"), (3, "3.99", "Growing"), (1, "2.99", "Starting")]
+    per_section = size // 4
+    return build_instrument(
+        slug=f"pulse-{size}",
+        title=f"Pulse {size}",
+        scale=AGREEMENT,
+        dimensions=[dimension(name, bands=bands) for name in names],
+        sections=[
+            (
+                name,
+                [
+                    (f"{name} question {number}.", name, number % 3 == 0)
+                    for number in range(1, per_section + 1)
+                ],
+            )
+            for name in names
+        ],
+    )
+
+
+# Saving the answers: lock the response, read the live instrument, one bulk upsert of the
+# answers, touch updated_at. Scoring: lock, live instrument, read the stored answers, one
+# bulk insert of the scores, one update of the response. Nine statements, plus a savepoint
+# and its release for each of the two transactions (inside the test's own transaction).
+SUBMIT_QUERIES = 13
+
+
+@pytest.mark.parametrize("size", [8, 40])
+def test_submitting_takes_a_fixed_number_of_queries(learner, size, django_assert_num_queries):
+    instrument = forty_item_instrument(size)
+    response = services.response_start(learner=learner, instrument=instrument)
+    given = answers(instrument, lambda index, _key: index % 5 + 1)
+
+    with django_assert_num_queries(SUBMIT_QUERIES):
+        services.response_submit(response=response, answers=given)
+
+    assert response.answers.count() == size
+    assert response.scores.count() == 4
+
+
+def test_the_submit_query_count_names_each_statement(learner):
+    """The statements behind SUBMIT_QUERIES, so a change in them is easy to see."""
+    instrument = forty_item_instrument(40)
+    response = services.response_start(learner=learner, instrument=instrument)
+
+    with CaptureQueriesContext(connection) as queries:
+        services.response_submit(response=response, answers=answers(instrument, 4))
+
+    statements = [query["sql"].split()[0].upper() for query in queries.captured_queries]
+    assert statements.count("INSERT") == 2, statements  # answers, scores: bulk, once each
+    assert len(statements) == SUBMIT_QUERIES
