@@ -1,0 +1,278 @@
+"""A self-assessment result as a PDF for the learner to keep.
+
+`render_pdf` is a pure function of the `ResultDetail` it is given (see `selectors`), so it
+shows only what the results page shows: the scores stored at submission and the band
+feedback of the revision the learner answered.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import io
+import re
+from xml.sax.saxutils import escape
+from zoneinfo import ZoneInfo
+
+from django.utils import dateformat, timezone
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from reportlab.graphics.shapes import Drawing, Rect
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from .charts import percent, score_text
+from .selectors import ResultDetail
+
+LONDON = ZoneInfo("Europe/London")
+NHS_BLUE = colors.HexColor("#005eb8")
+SECONDARY = colors.HexColor("#4c6272")
+TEXT = colors.HexColor("#212b32")
+PALE = colors.HexColor("#f0f4f5")
+BAR_WIDTH = 34 * mm
+BAR_HEIGHT = 4 * mm
+
+# Control characters other than tab and newline have no glyph and upset ReportLab's
+# paragraph parser; Helvetica covers Windows-1252 and shows a box for anything else.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_BREAKS = re.compile(r"<\s*(br\s*/?|/p|/li|/h[1-6]|/ul|/ol)\s*>", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"<\s*li[^>]*>", re.IGNORECASE)
+
+
+def _text(value: str) -> str:
+    """Plain text made safe for ReportLab's paragraph markup, line breaks kept."""
+    return escape(_CONTROL.sub("", value)).replace("\n", "<br/>")
+
+
+def plain_text(rich_text: str) -> str:
+    """Editor's rich text as plain text: paragraphs on their own lines, bullets as dashes."""
+    marked = _LIST_ITEM.sub("- ", _BREAKS.sub("\n", str(rich_text)))
+    lines = [" ".join(html.unescape(strip_tags(line)).split()) for line in marked.split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def submitted_on(value: datetime.datetime) -> str:
+    """'3 March 2027', the day in the UK."""
+    return dateformat.format(timezone.localtime(value, LONDON), "j F Y")
+
+
+def download_filename(detail: ResultDetail) -> str:
+    """'strengths-self-profile-2027-03-03.pdf'."""
+    day = timezone.localtime(detail.response.submitted_at, LONDON).date()
+    name = slugify(detail.instrument.title) or "self-assessment"
+    return f"{name}-{day.isoformat()}.pdf"
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    body = ParagraphStyle(
+        "ResultBody",
+        fontName="Helvetica",
+        fontSize=11,
+        leading=15,
+        alignment=TA_LEFT,
+        spaceAfter=6,
+        textColor=TEXT,
+    )
+    return {
+        "title": ParagraphStyle(
+            "ResultTitle",
+            parent=body,
+            fontName="Helvetica-Bold",
+            fontSize=22,
+            leading=27,
+            spaceAfter=6,
+        ),
+        "heading": ParagraphStyle(
+            "ResultHeading",
+            parent=body,
+            fontName="Helvetica-Bold",
+            fontSize=16,
+            leading=20,
+            spaceBefore=12,
+            spaceAfter=6,
+            textColor=NHS_BLUE,
+        ),
+        "dimension": ParagraphStyle(
+            "ResultDimension",
+            parent=body,
+            fontName="Helvetica-Bold",
+            fontSize=13,
+            leading=17,
+            spaceBefore=8,
+            spaceAfter=2,
+        ),
+        "meta": ParagraphStyle(
+            "ResultMeta", parent=body, fontSize=10, leading=13, textColor=SECONDARY
+        ),
+        "cell": ParagraphStyle("ResultCell", parent=body, fontSize=10, leading=13, spaceAfter=0),
+        "head": ParagraphStyle(
+            "ResultHead",
+            parent=body,
+            fontName="Helvetica-Bold",
+            fontSize=10,
+            leading=13,
+            spaceAfter=0,
+        ),
+        "body": body,
+    }
+
+
+def bar(score) -> Drawing:
+    """A horizontal bar: the score's place between its lowest and highest possible."""
+    drawing = Drawing(BAR_WIDTH, BAR_HEIGHT)
+    drawing.add(
+        Rect(
+            0,
+            0,
+            BAR_WIDTH,
+            BAR_HEIGHT,
+            fillColor=colors.white,
+            strokeColor=SECONDARY,
+            strokeWidth=0.75,
+        )
+    )
+    filled = BAR_WIDTH * percent(score.scaled_score, score.minimum, score.maximum) / 100
+    if filled > 0:
+        drawing.add(Rect(0, 0, filled, BAR_HEIGHT, fillColor=NHS_BLUE, strokeColor=None))
+    return drawing
+
+
+def _scores_table(detail: ResultDetail, styles: dict[str, ParagraphStyle]) -> Table:
+    head = [
+        Paragraph(_text(text), styles["head"])
+        for text in (_("Dimension"), _("Score"), _("Range"), _("Band"), _("Chart"))
+    ]
+    rows: list[list] = [head]
+    for row in detail.rows:
+        score = row.score
+        rows.append(
+            [
+                Paragraph(_text(score.name), styles["cell"]),
+                Paragraph(
+                    _text(
+                        _("%(score)s out of %(maximum)s")
+                        % {
+                            "score": score_text(score.scaled_score),
+                            "maximum": score_text(score.maximum),
+                        }
+                    ),
+                    styles["cell"],
+                ),
+                Paragraph(
+                    _text(
+                        _("%(low)s to %(high)s")
+                        % {"low": score_text(score.minimum), "high": score_text(score.maximum)}
+                    ),
+                    styles["cell"],
+                ),
+                Paragraph(_text(score.band_label or "–"), styles["cell"]),
+                bar(score),
+            ]
+        )
+    table = Table(
+        rows,
+        colWidths=[44 * mm, 28 * mm, 24 * mm, 34 * mm, BAR_WIDTH + 4 * mm],
+        repeatRows=1,
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LINEBELOW", (0, 0), (-1, 0), 1, TEXT),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.5, colors.HexColor("#d8dde0")),
+                ("BACKGROUND", (0, 0), (-1, 0), PALE),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    return table
+
+
+def render_pdf(detail: ResultDetail, *, learner_name: str, compress: bool = True) -> bytes:
+    """One result as an A4 PDF. `compress=False` leaves the text readable in the bytes."""
+    styles = _styles()
+    title = detail.instrument.title
+    story: list = [
+        Paragraph(_text(title), styles["title"]),
+        Paragraph(_text(learner_name), styles["meta"]),
+        Paragraph(
+            _text(
+                _("Submitted on %(date)s") % {"date": submitted_on(detail.response.submitted_at)}
+            ),
+            styles["meta"],
+        ),
+    ]
+    if detail.response.team_id:
+        story.append(
+            Paragraph(
+                _text(_("Answered as a member of %(team)s") % {"team": detail.response.team.name}),
+                styles["meta"],
+            )
+        )
+    if detail.top_five:
+        story.append(Paragraph(_text(_("Your top five")), styles["heading"]))
+        story.append(
+            ListFlowable(
+                [
+                    ListItem(Paragraph(_text(row.score.name), styles["body"]))
+                    for row in detail.top_five
+                ],
+                bulletType="1",
+                leftIndent=6 * mm,
+            )
+        )
+    story += [
+        Paragraph(_text(_("Your scores")), styles["heading"]),
+        _scores_table(detail, styles),
+        Spacer(0, 4 * mm),
+    ]
+    feedback_rows = [row for row in detail.rows if plain_text(row.feedback) or row.suggested_module]
+    if feedback_rows:
+        story.append(Paragraph(_text(_("What your scores suggest")), styles["heading"]))
+    for row in feedback_rows:
+        parts = [Paragraph(_text(row.score.name), styles["dimension"])]
+        if row.score.band_label:
+            parts.append(Paragraph(_text(row.score.band_label), styles["meta"]))
+        feedback = plain_text(row.feedback)
+        if feedback:
+            parts.append(Paragraph(_text(feedback), styles["body"]))
+        if row.suggested_module is not None:
+            parts.append(
+                Paragraph(
+                    _text(_("Suggested module: %(title)s") % {"title": row.suggested_module.title}),
+                    styles["body"],
+                )
+            )
+        story.append(KeepTogether(parts))
+
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=20 * mm,
+        bottomMargin=20 * mm,
+        title=title,
+        author=learner_name,
+        subject=_("Self-assessment result"),
+        lang="en-GB",
+        pageCompression=1 if compress else 0,
+    )
+    document.build(story)
+    return buffer.getvalue()
