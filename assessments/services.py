@@ -142,48 +142,58 @@ def _decimal(value: Fraction) -> Decimal:
 def response_submit(*, response: Response, answers: Mapping[str, int] | None = None) -> Response:
     """Save `answers`, then score and submit the attempt if every question is answered.
 
-    Raises IncompleteAnswers, with the answers given still saved, when some question has no
-    answer; a second submission of the same attempt raises AlreadySubmitted and changes
-    nothing.
+    One transaction. When some question has no answer, the answers given are still saved
+    (the attempt stays a draft) and IncompleteAnswers says which; a second submission of
+    the same attempt raises AlreadySubmitted and changes nothing.
     """
-    if answers:
-        answers_save(response=response, answers=answers)
     with transaction.atomic():
         locked = _open_response(response.pk)
         instrument = _live_instrument(locked.instrument_id)
         questionnaire = instrument.questionnaire()
+        checked = _checked_answers(questionnaire, answers or {})
         keys = {question.key for question in questionnaire.questions}
         stored = {
             key: value
             for key, value in locked.answers.values_list("item_key", "value")
             if key in keys
         }
+        _store_answers(locked, checked)
+        stored.update(checked)
         missing = tuple(q.key for q in questionnaire.questions if q.key not in stored)
         if missing:
-            raise IncompleteAnswers(_("Answer every question before you submit."), missing=missing)
-        result = scoring.score(questionnaire.definition, stored)
-        DimensionScore.objects.bulk_create(
-            [
-                DimensionScore(
-                    response=locked,
-                    dimension_key=dimension.key,
-                    position=position,
-                    name=dimension.name[:80],
-                    raw_score=_decimal(dimension.raw),
-                    scaled_score=_decimal(dimension.scaled),
-                    minimum=_decimal(dimension.minimum),
-                    maximum=_decimal(dimension.maximum),
-                    band_label=dimension.band.label[:80] if dimension.band else "",
-                    band_index=dimension.band_index,
-                )
-                for position, dimension in enumerate(result.dimensions)
-            ]
-        )
-        locked.status = Response.Status.SUBMITTED
-        locked.revision = instrument.live_revision
-        locked.submitted_at = timezone.now()
-        locked.save(update_fields=["status", "revision", "submitted_at", "updated_at"])
+            Response.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
+        else:
+            _score_and_pin(locked, instrument, questionnaire, stored)
+    if missing:
+        raise IncompleteAnswers(_("Answer every question before you submit."), missing=missing)
     return locked
+
+
+def _score_and_pin(
+    response: Response, instrument: Instrument, questionnaire: Questionnaire, answers: dict
+) -> None:
+    result = scoring.score(questionnaire.definition, answers)
+    DimensionScore.objects.bulk_create(
+        [
+            DimensionScore(
+                response=response,
+                dimension_key=dimension.key,
+                position=position,
+                name=dimension.name[:80],
+                raw_score=_decimal(dimension.raw),
+                scaled_score=_decimal(dimension.scaled),
+                minimum=_decimal(dimension.minimum),
+                maximum=_decimal(dimension.maximum),
+                band_label=dimension.band.label[:80] if dimension.band else "",
+                band_index=dimension.band_index,
+            )
+            for position, dimension in enumerate(result.dimensions)
+        ]
+    )
+    response.status = Response.Status.SUBMITTED
+    response.revision = instrument.live_revision
+    response.submitted_at = timezone.now()
+    response.save(update_fields=["status", "revision", "submitted_at", "updated_at"])
 
 
 @transaction.atomic
