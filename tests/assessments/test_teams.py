@@ -13,12 +13,15 @@ from html import unescape
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.roles import COURSE_EDITOR
 from assessments import scoring, services
 from assessments.models import Answer, DimensionScore, Response, Team, TeamMembership
 from assessments.team_reports import band_of_mean, team_report
@@ -680,6 +683,30 @@ def test_the_report_names_nobody_and_shows_no_ones_answers(team, learner, three_
     # The member whose score is neither the lowest nor the highest (4) is not shown.
     rows = table_with_caption(html, "Team scores by dimension")
     assert "4" not in [cell.split()[-1] for cell in rows[1]]
+
+
+@pytest.mark.django_db
+def test_the_editors_csv_export_of_a_team_instrument_names_no_member_and_no_team(
+    team, team_instrument, three_answered
+):
+    """Anonymity through exports: the only export of answers is the editors' anonymous CSV;
+    for a team instrument it says nothing of who answered nor of which team they are in."""
+    editor = UserFactory(organisation=None)
+    editor.groups.add(Group.objects.get(name=COURSE_EDITOR))
+    url = reverse(
+        "wagtailsnippets_assessments_instrument:statistics_csv", args=[team_instrument.pk]
+    )
+
+    response = signed_in(editor).get(url)
+
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content).decode("utf-8")
+    assert len(content.splitlines()) == 1 + 3 * 4  # a heading, then 3 members x 4 answers
+    for person in three_answered:
+        for identity in (person.email, person.first_name, person.last_name):
+            assert identity not in content
+    for secret in (team.name, team.join_code):
+        assert secret not in content
 
 
 @pytest.mark.django_db
