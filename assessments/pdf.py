@@ -185,7 +185,7 @@ def _scores_table(detail: ResultDetail, styles: dict[str, ParagraphStyle]) -> Ta
         )
     table = Table(
         rows,
-        colWidths=[44 * mm, 28 * mm, 24 * mm, 34 * mm, BAR_WIDTH + 4 * mm],
+        colWidths=[44 * mm, 28 * mm, 24 * mm, 34 * mm, BAR_WIDTH + 6 * mm],
         repeatRows=1,
     )
     table.setStyle(
@@ -207,20 +207,22 @@ def render_pdf(detail: ResultDetail, *, learner_name: str, compress: bool = True
     """One result as an A4 PDF. `compress=False` leaves the text readable in the bytes."""
     styles = _styles()
     title = detail.instrument.title
+    response = detail.response
     story: list = [
         Paragraph(_text(title), styles["title"]),
         Paragraph(_text(learner_name), styles["meta"]),
-        Paragraph(
-            _text(
-                _("Submitted on %(date)s") % {"date": submitted_on(detail.response.submitted_at)}
-            ),
-            styles["meta"],
-        ),
     ]
-    if detail.response.team_id:
+    if response.submitted_at is not None:
         story.append(
             Paragraph(
-                _text(_("Answered as a member of %(team)s") % {"team": detail.response.team.name}),
+                _text(_("Submitted on %(date)s") % {"date": submitted_on(response.submitted_at)}),
+                styles["meta"],
+            )
+        )
+    if response.team is not None:
+        story.append(
+            Paragraph(
+                _text(_("Answered as a member of %(team)s") % {"team": response.team.name}),
                 styles["meta"],
             )
         )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -23,6 +24,8 @@ from accounts.models import User
 
 from . import charts, definitions
 from .models import DimensionScore, Instrument, Response
+
+Learner = User | AnonymousUser
 
 TOP_FIVE = 5
 MINUS = "\u2212"
@@ -128,6 +131,10 @@ class ResultDetail:
         return self.response.instrument
 
     @property
+    def has_bands(self) -> bool:
+        return any(row.score.band_label for row in self.rows)
+
+    @property
     def has_comparison(self) -> bool:
         return self.previous is not None
 
@@ -147,13 +154,13 @@ class ResultDetail:
 
 def shows_ranking(response: Response) -> bool:
     """Whether the revision the learner answered ranked its dimensions."""
-    content = response.revision.content if response.revision_id else {}
+    content = response.revision.content if response.revision is not None else {}
     if "show_ranking" in content:
         return bool(content["show_ranking"])
     return response.instrument.show_ranking
 
 
-def submitted_result(learner: User, pk: int) -> Response | None:
+def submitted_result(learner: Learner, pk: int) -> Response | None:
     """The learner's own submitted response `pk`, with what its pages show (one query)."""
     return (
         Response.objects.of(learner)
@@ -164,12 +171,12 @@ def submitted_result(learner: User, pk: int) -> Response | None:
     )
 
 
-def draft_of(learner: User, pk: int) -> Response | None:
+def draft_of(learner: Learner, pk: int) -> Response | None:
     """The learner's own attempt in progress `pk`, if it is one (one query)."""
     return Response.objects.of(learner).drafts().filter(pk=pk).first()
 
 
-def _attempts(learner: User, response: Response) -> tuple[Attempt, ...]:
+def _attempts(learner: Learner, response: Response) -> tuple[Attempt, ...]:
     """Every submitted attempt of the same instrument (and team, or no team), oldest first.
 
     One query: the scores, each with its response, whatever the number of attempts.
@@ -210,7 +217,7 @@ def suggested_modules(ids: Iterable[int | None]) -> dict[int, Page]:
     return {page.pk: page for page in Page.objects.live().filter(id__in=wanted)}
 
 
-def result_detail(learner: User, response: Response) -> ResultDetail:
+def result_detail(learner: Learner, response: Response) -> ResultDetail:
     """Everything a result page or its PDF shows: at most two queries after
     `submitted_result` (the scores of every attempt, and suggested modules if any).
 
@@ -323,7 +330,7 @@ def _summary(response: Response, scores: Sequence[DimensionScore]) -> tuple[str,
     return label, "; ".join(parts)
 
 
-def history(learner: User) -> History:
+def history(learner: Learner) -> History:
     """All the learner's attempts: submitted ones grouped by instrument, newest first, and
     those in progress. Two queries, whatever the number of attempts."""
     responses = (

@@ -18,7 +18,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments import services
+from assessments import pdf, selectors, services
 from assessments.models import Instrument, Response
 from tests.factories import UserFactory
 
@@ -174,6 +174,7 @@ def test_result_shows_each_score_band_and_feedback(signed_in, learner, instrumen
     )
     assert "9 out of 9" in text
     assert text.count("Feedback for probably a strength.") == 2
+    assert "What trust means." in text
     # The chart: one SVG per dimension with its text alternative, and the same numbers
     # in a table.
     assert 'aria-label="Trust: 9 out of 9 (Probably a strength)"' in html
@@ -379,6 +380,11 @@ def test_ranked_result_lists_a_top_five_with_ties_in_the_editors_order(signed_in
         "Activator",
     ]
     assert "nhsuk-tag nhsuk-u-margin-left-2" not in html
+    assert ">Band<" not in html  # no dimension has bands, so the table has no such column
+    detail = selectors.result_detail(learner, selectors.submitted_result(learner, response.pk))
+    data = pdf.render_pdf(detail, learner_name="Ada Lovelace", compress=False)
+    assert b"(Your top five)" in data
+    assert data.index(b"(Arranger)") < data.index(b"(Empathy)") < data.index(b"(Learner)")
 
 
 @pytest.mark.django_db
@@ -390,6 +396,7 @@ def test_team_result_links_to_the_team_report(signed_in, learner, team_instrumen
 
     text = text_of(reply.content)
     assert "You answered as a member of Ward 7." in text
+    assert signed_in.get(pdf_url(response)).content.startswith(b"%PDF")
     assert reverse("assessments:team_report", kwargs={"pk": team.pk}) in reply.content.decode()
 
 
@@ -577,3 +584,29 @@ def test_result_and_history_pages_cost_the_same_queries_for_1_or_8_attempts(home
     (few_result, few_history), (many_result, many_history) = runs
     assert len(few_result) == len(many_result) <= 9, "\n".join(many_result)
     assert len(few_history) == len(many_history) <= 8, "\n".join(many_history)
+
+
+@pytest.mark.django_db
+def test_pdf_shows_the_scores_bands_and_feedback_of_the_result(learner, instrument, paced):
+    response = paced(learner, instrument, strong_answers)
+    detail = selectors.result_detail(learner, selectors.submitted_result(learner, response.pk))
+
+    data = pdf.render_pdf(detail, learner_name="Ada Lovelace", compress=False)
+
+    assert data.startswith(b"%PDF")
+    for text in (
+        b"(Team check)",
+        b"(Ada Lovelace)",
+        b"(Submitted on 2 March 2027)",
+        b"(9 out of 9)",
+        b"(3 to 9)",
+        b"(Probably a strength)",
+        b"(Feedback for probably a strength.)",
+    ):
+        assert text in data, text
+
+
+def test_band_feedback_in_the_pdf_is_plain_text():
+    feedback = "<p>Try <b>this</b> &amp; that.</p><ul><li>Ask</li><li>Listen</li></ul><p></p>"
+
+    assert pdf.plain_text(feedback) == "Try this & that.\n- Ask\n- Listen"
