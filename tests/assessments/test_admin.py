@@ -587,3 +587,20 @@ def test_csv_leaves_out_drafts(editor_client, instrument, learner, other_learner
     assert {row["respondent"] for row in rows} == {"1"}
     assert len(rows) == 6
     assert Response.objects.drafts().count() == 1
+
+
+def test_statistics_page_shows_alpha_and_left_out_answers(editor_client, instrument):
+    from .test_statistics import publish_without, submit_trust
+
+    # The worked example in test_statistics: alpha = 33/37 = 0.89.
+    for row in [(3, 3, 3)] * 4 + [(1, 1, 1)] * 4 + [(3, 1, 1), (1, 3, 3)]:
+        submit_trust(instrument, row)
+    instrument = publish_without(instrument, drop_last=True)
+
+    text = page_text(editor_client.get(statistics_url(instrument)))
+
+    assert "Cronbach's alpha: <strong>0.89</strong> (from 10 responses" in text
+    assert "10 submitted responses" in text
+    assert "10 answers (from 10 responses) are left out" in text
+    # Everyone gave Conflict the same total.
+    assert "every response gave this dimension the same total" in text
