@@ -93,7 +93,7 @@ class InstrumentPage:
 
 
 def instrument_page(*, slug: str, learner: User) -> InstrumentPage:
-    """The live instrument with the learner's draft, past results and teams (at most 5 queries).
+    """The live instrument with the learner's draft, past results and teams (at most 4 queries).
 
     Individual instruments: the draft answered outside a team and every submitted attempt.
     Team instruments: the teams the learner belongs to for this instrument.

@@ -287,11 +287,10 @@ def forty_item_instrument(size: int = 40) -> Instrument:
     )
 
 
-# Saving the answers: lock the response, read the live instrument, one bulk upsert of the
-# answers, touch updated_at. Scoring: lock, live instrument, read the stored answers, one
-# bulk insert of the scores, one update of the response. Nine statements, plus a savepoint
-# and its release for each of the two transactions (inside the test's own transaction).
-SUBMIT_QUERIES = 13
+# One transaction: lock the response, read the live instrument and the stored answers, one
+# bulk upsert of the answers, one bulk insert of the scores, one update of the response.
+# Six statements, plus a savepoint and its release (inside the test's own transaction).
+SUBMIT_QUERIES = 8
 
 
 @pytest.mark.parametrize("size", [8, 40])
