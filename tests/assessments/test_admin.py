@@ -604,3 +604,17 @@ def test_statistics_page_shows_alpha_and_left_out_answers(editor_client, instrum
     assert "10 answers (from 10 responses) are left out" in text
     # Everyone gave Conflict the same total.
     assert "every response gave this dimension the same total" in text
+
+
+def test_editor_previews_a_new_instrument_before_saving_it(editor_client):
+    preview_url = reverse(f"{NAMESPACE}:preview_on_add")
+
+    posted = editor_client.post(preview_url, instrument_form_data())
+    assert posted.json()["is_valid"] is True
+    response = editor_client.get(preview_url)
+
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Working across boundaries" in text
+    assert "Partners hold back information from us." in text
+    assert not Instrument.objects.exists()
