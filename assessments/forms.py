@@ -63,6 +63,7 @@ class SectionAnswersForm(forms.Form):
         self.section = section
         self.saved = dict(saved or {})
         choices = [(str(option.value), option.label) for option in questionnaire.definition.scale]
+        self.choices = choices
         for question in section.questions:
             self.fields[field_name(question.key)] = forms.TypedChoiceField(
                 label=_("%(number)s. %(text)s")
@@ -120,13 +121,15 @@ class SectionAnswersForm(forms.Form):
                     label=str(label),
                     checked=value == chosen,
                 )
-                for index, (value, label) in enumerate(self.fields[name].choices)
+                for index, (value, label) in enumerate(self.choices)
             ]
             rows.append(
                 QuestionRow(
                     question=question,
                     name=name,
-                    errors=list(self.errors.get(name, [])) if self.is_bound else [],
+                    errors=[str(error) for error in self.errors.get(name, [])]
+                    if self.is_bound
+                    else [],
                     options=options,
                 )
             )
