@@ -126,10 +126,10 @@ def instrument_statistics(instrument: Instrument) -> InstrumentStatistics:
     scores: dict[str, list] = defaultdict(list)
     answers: list[tuple[int, str, int]] = []
     if response_count:
-        for key, value in DimensionScore.objects.filter(
+        for key, score in DimensionScore.objects.filter(
             response__in=submitted.order_by().values("pk")
         ).values_list("dimension_key", "scaled_score"):
-            scores[key].append(value)
+            scores[key].append(score)
         answers = list(
             Answer.objects.filter(response__in=submitted.order_by().values("pk")).values_list(
                 "response_id", "item_key", "value"
