@@ -7,12 +7,14 @@ as in the rest of the admin.
 
 import csv
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.admin.utils import quote
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Count, Exists, OuterRef, Q
 from django.db.models.functions import Cast
 from django.http import StreamingHttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.text import capfirst, slugify
@@ -180,7 +182,13 @@ class InstrumentStatisticsView(InstrumentObjectMixin, WagtailAdminTemplateMixin,
         return reverse(self.statistics_csv_url_name, args=(quote(self.object.pk),))
 
     @cached_property
+    def statistics(self):
+        return statistics.instrument_statistics(self.object)
+
+    @cached_property
     def header_buttons(self):
+        if self.statistics.withheld or not self.statistics.response_count:
+            return []
         return [
             HeaderButton(
                 _("Download anonymous answers (CSV)"),
@@ -192,7 +200,7 @@ class InstrumentStatisticsView(InstrumentObjectMixin, WagtailAdminTemplateMixin,
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["object"] = self.object
-        context["statistics"] = statistics.instrument_statistics(self.object)
+        context["statistics"] = self.statistics
         context["csv_url"] = self.csv_url
         context["edit_url"] = reverse(self.edit_url_name, args=(quote(self.object.pk),))
         return context
@@ -210,6 +218,14 @@ class InstrumentStatisticsCSVView(InstrumentObjectMixin, View):
 
     def get(self, request, *args, **kwargs):
         instrument = self.object
+        submitted = Response.objects.submitted().filter(instrument=instrument).count()
+        if statistics.figures_withheld(submitted):
+            messages.warning(
+                request,
+                _("The answers can be downloaded once at least %(size)s people have answered.")
+                % {"size": settings.MIN_GROUP_SIZE},
+            )
+            return redirect(self.statistics_url_name, quote(instrument.pk))
         writer = csv.writer(Echo())
 
         def rows():

@@ -17,6 +17,7 @@ import secrets
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count
 from wagtail.models import Revision
 
@@ -91,6 +92,20 @@ class InstrumentStatistics:
     def alpha_minimum(self) -> int:
         return ALPHA_MINIMUM_RESPONSES
 
+    @property
+    def withheld(self) -> bool:
+        """True while so few have answered that figures could point to one person."""
+        return figures_withheld(self.response_count)
+
+    @property
+    def responses_needed(self) -> int:
+        return max(0, settings.MIN_GROUP_SIZE - self.response_count)
+
+
+def figures_withheld(response_count: int) -> bool:
+    """Editors see figures and answers only from at least MIN_GROUP_SIZE responses."""
+    return 0 < response_count < settings.MIN_GROUP_SIZE
+
 
 def _reference_questionnaire(
     instrument: Instrument, revision_ids: list[int]
@@ -118,6 +133,16 @@ def instrument_statistics(instrument: Instrument) -> InstrumentStatistics:
         .values_list("revision_id", "count")
     )
     response_count = sum(per_revision.values())
+    if figures_withheld(response_count):
+        return InstrumentStatistics(
+            instrument=instrument,
+            response_count=response_count,
+            revision_count=len(per_revision),
+            dimensions=(),
+            ignored_answers=0,
+            ignored_responses=0,
+            has_live_version=bool(instrument.live),
+        )
     questionnaire, has_live_version = _reference_questionnaire(
         instrument, [pk for pk in per_revision if pk is not None]
     )
@@ -246,6 +271,8 @@ def export_rows(instrument: Instrument, *, order_key=None):
     if order_key is None:
         shuffle = {pk: secrets.randbits(64) for pk, _revision in responses}
         order_key = shuffle.__getitem__
+    if figures_withheld(len(responses)):
+        return
     responses.sort(key=lambda row: order_key(row[0]))
     revisions = Revision.objects.in_bulk({revision for _pk, revision in responses})
     answers: dict[int, dict[str, int]] = defaultdict(dict)

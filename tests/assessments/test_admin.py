@@ -14,7 +14,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 
 from accounts.models import User
 from accounts.roles import COURSE_EDITOR, PROGRAMME_LEAD, SITE_ADMIN
-from assessments import services
+from assessments import services, statistics
 from assessments.admin_views import safe_cell
 from assessments.models import Instrument, Response
 from tests.factories import OrganisationFactory, UserFactory
@@ -561,7 +561,8 @@ def test_csv_has_one_row_per_answer_and_nothing_that_identifies_anyone(editor_cl
     assert first["revision"] == str(instrument.live_revision_id)
 
 
-def test_csv_cells_cannot_run_as_formulas(editor_client, learner):
+def test_csv_cells_cannot_run_as_formulas(editor_client, learner, settings):
+    settings.MIN_GROUP_SIZE = 1  # one respondent is enough to check the cells
     instrument = build_instrument(
         slug="formula-check",
         title="Formula check",
@@ -577,7 +578,8 @@ def test_csv_cells_cannot_run_as_formulas(editor_client, learner):
     assert safe_cell("-1") == "'-1" and safe_cell(-1) == -1 and safe_cell("Agree") == "Agree"
 
 
-def test_csv_leaves_out_drafts(editor_client, instrument, learner, other_learner):
+def test_csv_leaves_out_drafts(editor_client, instrument, learner, other_learner, settings):
+    settings.MIN_GROUP_SIZE = 1  # one respondent is enough to check what is left out
     submit(learner, instrument, 2)
     draft = services.response_start(learner=other_learner, instrument=instrument)
     services.answers_save(response=draft, answers={keys_of(instrument)[0]: 3})
@@ -618,3 +620,26 @@ def test_editor_previews_a_new_instrument_before_saving_it(editor_client):
     assert "Working across boundaries" in text
     assert "Partners hold back information from us." in text
     assert not Instrument.objects.exists()
+
+
+def test_figures_and_answers_are_withheld_until_enough_people_have_answered(
+    editor_client, instrument, settings
+):
+    settings.MIN_GROUP_SIZE = 3
+    for _ in range(2):
+        submit(UserFactory(first_name="Zebedee"), instrument, 1)
+
+    page = editor_client.get(statistics_url(instrument))
+    text = page_text(page)
+    download = editor_client.get(csv_url(instrument))
+
+    assert "figures and the download appear once 1 more response is in" in text
+    assert "Mean" not in text and csv_url(instrument) not in text
+    assert download.status_code == 302
+    assert download.url == statistics_url(instrument)
+    assert list(statistics.export_rows(instrument)) == []
+
+    submit(UserFactory(), instrument, 2)
+
+    assert "2 submitted so far" not in page_text(editor_client.get(statistics_url(instrument)))
+    assert len(read_csv(editor_client.get(csv_url(instrument)))) == 3 * 6

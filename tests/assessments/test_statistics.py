@@ -71,7 +71,8 @@ def test_counts_means_spreads_and_answer_counts(instrument):
     assert trust.responses_needed_for_alpha == 7
 
 
-def test_reverse_keying_shows_in_item_means_not_in_answer_counts(instrument):
+def test_reverse_keying_shows_in_item_means_not_in_answer_counts(instrument, settings):
+    settings.MIN_GROUP_SIZE = 2
     for _ in range(2):
         submit(UserFactory(), instrument, 3)  # Usually throughout
 
@@ -215,8 +216,9 @@ def test_no_responses_give_empty_figures(instrument, django_assert_num_queries):
 
 
 def test_export_describes_each_answer_by_the_version_it_was_answered_on(
-    instrument, django_assert_num_queries
+    instrument, django_assert_num_queries, settings
 ):
+    settings.MIN_GROUP_SIZE = 2
     old = submit(UserFactory(), instrument, 3)
     instrument = publish_without(instrument, rename_first="We own up to our mistakes.")
     new = submit(UserFactory(), instrument, 1)

@@ -93,3 +93,15 @@ def _widest_elements(page: Page, width: int) -> list[str]:
                  ` (right edge ${Math.round(el.getBoundingClientRect().right)}px)`)""",
         width,
     )
+
+
+def check_page(page, name: str) -> None:
+    """axe at 1280px, then reflow and axe again at 320px, then back to 1280px.
+
+    Target sizes and overlaps change when the layout narrows, so both widths are scanned.
+    """
+    page.set_viewport_size({"width": 1280, "height": 720})
+    assert_no_axe_violations(page, context=name)
+    assert_no_horizontal_scroll(page, width=320, context=name)
+    assert_no_axe_violations(page, context=f"{name} at 320px")
+    page.set_viewport_size({"width": 1280, "height": 720})

@@ -5,22 +5,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.axe import assert_no_axe_violations, assert_no_horizontal_scroll
+from tests.browser.axe import assert_no_axe_violations, check_page
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SIGN_UP_BUTTON = re.compile(r"^(sign up|create)", re.IGNORECASE)
-
-
-def check_page(page, name: str) -> None:
-    """axe at the default desktop size, then reflow and axe again at 320px.
-
-    Target sizes and overlaps change when the layout narrows, so both widths are scanned.
-    """
-    assert_no_axe_violations(page, context=name)
-    assert_no_horizontal_scroll(page, width=320, context=name)
-    assert_no_axe_violations(page, context=f"{name} at 320px")
 
 
 @pytest.mark.parametrize(

@@ -15,19 +15,10 @@ from tests.assessments.factories import (
     keys_of,
     small_instrument,
 )
-from tests.browser.axe import assert_no_axe_violations, assert_no_horizontal_scroll
+from tests.browser.axe import check_page
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def check_page(page, name: str) -> None:
-    """axe at the default desktop size (1280 wide), then reflow and axe again at 320px."""
-    page.set_viewport_size({"width": 1280, "height": 800})
-    assert_no_axe_violations(page, context=name)
-    assert_no_horizontal_scroll(page, width=320, context=name)
-    assert_no_axe_violations(page, context=f"{name} at 320px")
-    page.set_viewport_size({"width": 1280, "height": 800})
 
 
 @pytest.fixture

@@ -11,20 +11,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.axe import assert_no_axe_violations, assert_no_horizontal_scroll
+from tests.browser.axe import check_page
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.modules.conftest import block_of, build_module
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 REFLECTION_TEXT = "The housing officer knew the family better than any of us."
-
-
-def check_page(page, name: str) -> None:
-    """axe at the default desktop size, then reflow and axe again at 320px."""
-    assert_no_axe_violations(page, context=name)
-    assert_no_horizontal_scroll(page, width=320, context=name)
-    assert_no_axe_violations(page, context=f"{name} at 320px")
 
 
 def block(page, lesson, block_type: str):

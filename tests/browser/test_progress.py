@@ -6,18 +6,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.axe import assert_no_axe_violations, assert_no_horizontal_scroll
+from tests.browser.axe import check_page
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.modules.conftest import build_module
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def check_page(page, name: str) -> None:
-    assert_no_axe_violations(page, context=name)
-    assert_no_horizontal_scroll(page, width=320, context=name)
-    assert_no_axe_violations(page, context=f"{name} at 320px")
-    page.set_viewport_size({"width": 1280, "height": 720})
 
 
 def test_learner_finishes_a_module_and_verifies_the_certificate(page, site_home, sign_in):
