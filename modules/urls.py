@@ -7,28 +7,28 @@ app_name = "modules"
 urlpatterns = [
     path("", dashboard_views.MyLearningView.as_view(), name="my_learning"),
     path(
-        "lessons/<int:lesson_id>/time/",
+        "lessons/<id:lesson_id>/time/",
         dashboard_views.LessonTimeView.as_view(),
         name="lesson_time",
     ),
     path(
-        "lessons/<int:lesson_id>/answer/<str:block_id>/",
+        "lessons/<id:lesson_id>/answer/<str:block_id>/",
         views.LessonAnswerView.as_view(),
         name="lesson_answer",
     ),
     path(
-        "lessons/<int:lesson_id>/complete/",
+        "lessons/<id:lesson_id>/complete/",
         views.LessonCompleteView.as_view(),
         name="lesson_complete",
     ),
     path(
-        "lessons/<int:lesson_id>/uncomplete/",
+        "lessons/<id:lesson_id>/uncomplete/",
         views.LessonUncompleteView.as_view(),
         name="lesson_uncomplete",
     ),
-    path("modules/<int:module_id>/start/", views.ModuleStartView.as_view(), name="module_start"),
+    path("modules/<id:module_id>/start/", views.ModuleStartView.as_view(), name="module_start"),
     path(
-        "modules/<int:module_id>/complete/",
+        "modules/<id:module_id>/complete/",
         views.ModuleCompleteView.as_view(),
         name="module_complete",
     ),

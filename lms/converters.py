@@ -1,0 +1,18 @@
+"""URL converters shared by every app."""
+
+
+class IdConverter:
+    """A database id: digits that fit a 64-bit integer column.
+
+    Django's `int` converter accepts any number of digits, and a guessed id too large for
+    the database makes the query fail with a server error instead of a 404. Eighteen
+    digits always fit.
+    """
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(int(value))
