@@ -27,3 +27,14 @@ def site_breadcrumbs(context):
         return {"breadcrumb_pages": []}
     ancestors = page.get_ancestors().filter(url_path__startswith=root_path).order_by("depth")
     return {"breadcrumb_pages": list(ancestors)}
+
+
+@register.inclusion_tag("components/breadcrumb_trail.html")
+def breadcrumb_trail(*links):
+    """Breadcrumbs for pages outside the page tree: Home, then each (url, label) pair.
+
+    `{% breadcrumb_trail index_url index_label team_url team.name %}`; the last link is
+    also the "Back to" link shown on narrow screens.
+    """
+    pairs = list(zip(links[::2], links[1::2], strict=True))
+    return {"links": pairs, "back": pairs[-1] if pairs else None}
