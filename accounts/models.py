@@ -127,6 +127,11 @@ class User(AbstractUser):
         blank=True,
     )
     job_role = models.CharField(_("job role"), max_length=120, blank=True)
+    exclude_from_reports = models.BooleanField(
+        _("leave out of reports"),
+        default=False,
+        help_text=_("For staff and test accounts: not counted in cohort reports and exports."),
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

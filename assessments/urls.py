@@ -1,5 +1,7 @@
 from django.urls import path
 
+from lms import converters  # noqa: F401 - registers <id:...>
+
 from . import result_views, team_views, views
 
 app_name = "assessments"

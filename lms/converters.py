@@ -1,4 +1,10 @@
-"""URL converters shared by every app."""
+"""URL converters shared by every app.
+
+Importing this module registers them; URL modules that use `<id:...>` import it first, as
+Wagtail loads the admin's URL modules (through its hooks) before the project's own.
+"""
+
+from django.urls import register_converter
 
 
 class IdConverter:
@@ -16,3 +22,6 @@ class IdConverter:
 
     def to_url(self, value) -> str:
         return str(int(value))
+
+
+register_converter(IdConverter, "id")

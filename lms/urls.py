@@ -1,16 +1,11 @@
 from django.conf import settings
-from django.urls import include, path, register_converter
+from django.urls import include, path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import urls as accounts_urls
-
-from .converters import IdConverter
-
-# Before the apps' URLs are included: they use <id:...> for database ids.
-register_converter(IdConverter, "id")
 
 handler403 = "home.views.permission_denied"
 handler404 = "home.views.page_not_found"
@@ -30,6 +25,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("learn/", include("modules.urls")),
     path("assessments/", include("assessments.urls")),
+    path("cohorts/", include("cohorts.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,137 @@
+"""Cohorts: groups of learners from any organisation, run by programme leads.
+
+Which learners a user may see is decided in one place, `permissions.py`; every lead-facing
+query starts there.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Cohort(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    # What the cohort works through: whole programmes (every live module in them) and/or
+    # single modules.
+    programmes = models.ManyToManyField(
+        "modules.ProgrammePage", blank=True, related_name="+", verbose_name=_("programmes")
+    )
+    modules = models.ManyToManyField(
+        "modules.ModulePage", blank=True, related_name="+", verbose_name=_("modules")
+    )
+    leads = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="led_cohorts", verbose_name=_("leads")
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="Membership",
+        related_name="cohorts",
+        verbose_name=_("members"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    join_code = models.CharField(max_length=16, unique=True)
+    code_expires_at = models.DateTimeField(_("join link expires"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(
+        _("most members"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100_000)],
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="cohort_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="memberships")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cohort_memberships"
+    )
+    joined_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "learner"], name="one_membership_per_cohort")
+        ]
+        indexes = [models.Index(fields=["learner"], name="membership_learner_idx")]
+
+    def __str__(self):
+        return f"{self.learner_id} in {self.cohort_id}"
+
+
+class Invitation(models.Model):
+    """An email address invited to a cohort before it had an account."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()  # stored in lower case
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "email"], name="one_invitation_per_email")
+        ]
+
+    def __str__(self):
+        return f"{self.email} to {self.cohort_id}"
+
+
+class CohortExport(models.Model):
+    """A spreadsheet of a cohort's progress, built in the background for large cohorts."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to start")
+        RUNNING = "running", _("Being prepared")
+        READY = "ready", _("Ready to download")
+        FAILED = "failed", _("Failed")
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="exports")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    format = models.CharField(max_length=4, choices=Format)
+    status = models.CharField(max_length=8, choices=Status, default=Status.PENDING)
+    file = models.FileField(upload_to="cohort-exports/", blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.cohort_id} {self.format} {self.status}"

@@ -1,0 +1,56 @@
+"""Who may see which learners: the only rules, used by every lead-facing page and export.
+
+A programme lead sees the members of cohorts they lead; a site admin sees every cohort;
+nobody else sees anyone. Accounts flagged `exclude_from_reports` (staff, test accounts)
+are never counted or listed.
+"""
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from accounts.models import User
+from accounts.roles import PROGRAMME_LEAD, SITE_ADMIN
+
+from .models import Cohort, Membership
+
+
+def is_site_admin(user) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.groups.filter(name=SITE_ADMIN).exists()
+
+
+def is_programme_lead(user) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.groups.filter(name=PROGRAMME_LEAD).exists()
+
+
+def visible_cohorts(user) -> QuerySet[Cohort]:
+    """The cohorts whose learners `user` may see."""
+    if is_site_admin(user):
+        return Cohort.objects.all()
+    if is_programme_lead(user):
+        return Cohort.objects.filter(leads=user)
+    return Cohort.objects.none()
+
+
+def visible_memberships(user, cohort: Cohort | None = None) -> QuerySet[Membership]:
+    """Memberships `user` may see (of one cohort, if given), reportable learners only."""
+    memberships = Membership.objects.filter(
+        cohort__in=visible_cohorts(user).values("pk"), learner__exclude_from_reports=False
+    )
+    if cohort is not None:
+        memberships = memberships.filter(cohort=cohort)
+    return memberships
+
+
+def visible_learners(user, cohort: Cohort | None = None) -> QuerySet[User]:
+    """Learners `user` may see: members of the cohorts they may see (or of one of them)."""
+    return User.objects.filter(
+        Exists(visible_memberships(user, cohort).filter(learner=OuterRef("pk")))
+    )
+
+
+def cohort_for(user, cohort_id) -> Cohort | None:
+    """The cohort if `user` may see it; None for any other id, existing or not."""
+    return visible_cohorts(user).filter(pk=cohort_id).first()

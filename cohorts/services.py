@@ -1,0 +1,247 @@
+"""Writes for cohorts: creating and editing them, joining, invitations, access records.
+
+Keyword-only, validated before anything is written, atomic, and safe to repeat where a
+double click or a retried request could repeat them.
+"""
+
+import datetime
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from accounts.models import User
+from modules.models import ModulePage, ProgrammePage
+
+from .models import Cohort, Invitation, Membership
+from .permissions import is_programme_lead, is_site_admin
+
+JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I confusion
+JOIN_CODE_LENGTH = 10
+
+VIEW_ACTION = "cohorts.view"
+EXPORT_ACTION = "cohorts.export"
+
+
+class CohortError(ValueError):
+    """A request that cannot be carried out; the message says why, for the person."""
+
+
+class JoinRefused(CohortError):
+    pass
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def normalise_join_code(text: str) -> str:
+    return "".join(character for character in text.upper() if character.isalnum())
+
+
+def _check_dates(start_date, end_date) -> None:
+    if start_date and end_date and end_date < start_date:
+        raise CohortError(_("The end date must be on or after the start date."))
+
+
+def _check_leads(leads: Iterable[User]) -> list[User]:
+    leads = list(leads)
+    for lead in leads:
+        if not (is_programme_lead(lead) or is_site_admin(lead)):
+            raise CohortError(
+                _("%(name)s is not a programme lead, so cannot lead a cohort.")
+                % {"name": lead.get_full_name() or lead.email}
+            )
+    return leads
+
+
+@transaction.atomic
+def cohort_create(
+    *,
+    lead: User,
+    name: str,
+    description: str = "",
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+    programmes: Iterable[ProgrammePage] = (),
+    modules: Iterable[ModulePage] = (),
+    co_leads: Iterable[User] = (),
+    code_expires_at: datetime.datetime | None = None,
+    capacity: int | None = None,
+) -> Cohort:
+    """A new cohort led by `lead` (and any co-leads), with its own join code."""
+    name = " ".join(name.split())
+    if not name:
+        raise CohortError(_("Give the cohort a name."))
+    _check_dates(start_date, end_date)
+    leads = _check_leads([lead, *co_leads])
+    cohort = Cohort(
+        name=name,
+        description=description.strip(),
+        start_date=start_date,
+        end_date=end_date,
+        created_by=lead,
+        code_expires_at=code_expires_at,
+        capacity=capacity,
+        join_code=new_join_code(),
+    )
+    cohort.full_clean(exclude=["join_code"])
+    cohort.save()
+    cohort.leads.set(leads)
+    cohort.programmes.set(programmes)
+    cohort.modules.set(modules)
+    log(instance=cohort, action="wagtail.create", user=lead)
+    return cohort
+
+
+@transaction.atomic
+def cohort_update(
+    *,
+    cohort: Cohort,
+    user: User,
+    name: str,
+    description: str = "",
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+    programmes: Iterable[ProgrammePage] = (),
+    modules: Iterable[ModulePage] = (),
+    leads: Iterable[User] = (),
+    code_expires_at: datetime.datetime | None = None,
+    capacity: int | None = None,
+) -> Cohort:
+    """Change a cohort's details; its members and their progress are never touched."""
+    name = " ".join(name.split())
+    if not name:
+        raise CohortError(_("Give the cohort a name."))
+    _check_dates(start_date, end_date)
+    leads = _check_leads(leads)
+    if not leads:
+        raise CohortError(_("A cohort needs at least one lead."))
+    cohort.name = name
+    cohort.description = description.strip()
+    cohort.start_date = start_date
+    cohort.end_date = end_date
+    cohort.code_expires_at = code_expires_at
+    cohort.capacity = capacity
+    cohort.full_clean()
+    cohort.save()
+    cohort.leads.set(leads)
+    cohort.programmes.set(programmes)
+    cohort.modules.set(modules)
+    log(instance=cohort, action="wagtail.edit", user=user)
+    return cohort
+
+
+def _add_member(cohort: Cohort, learner: User) -> bool:
+    """Add `learner` to `cohort`; False if they were already a member."""
+    try:
+        with transaction.atomic():
+            _membership, created = Membership.objects.get_or_create(
+                cohort=cohort, learner=learner, defaults={"joined_at": timezone.now()}
+            )
+    except IntegrityError:
+        return False
+    return created
+
+
+@transaction.atomic
+def cohort_join(*, learner: User, code: str) -> Cohort:
+    """Add the learner to the cohort with this join code; joining twice is harmless."""
+    normalised = normalise_join_code(code)
+    cohort = (
+        Cohort.objects.select_for_update().filter(join_code=normalised).first()
+        if normalised
+        else None
+    )
+    if cohort is None:
+        raise JoinRefused(_("That join code is not right. Check it and try again."))
+    if Membership.objects.filter(cohort=cohort, learner=learner).exists():
+        return cohort
+    if cohort.code_expires_at is not None and cohort.code_expires_at <= timezone.now():
+        raise JoinRefused(_("That join link has expired. Ask your programme lead for a new one."))
+    if cohort.capacity is not None and cohort.memberships.count() >= cohort.capacity:
+        raise JoinRefused(_("That cohort is full. Ask your programme lead for help."))
+    _add_member(cohort, learner)
+    return cohort
+
+
+@dataclass
+class InvitationOutcome:
+    """What an invitation list did, address by address."""
+
+    added: list[User] = field(default_factory=list)  # existing accounts, now members
+    already_members: list[User] = field(default_factory=list)
+    invited: list[Invitation] = field(default_factory=list)  # new addresses, emailed
+    already_invited: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def cohort_invite(*, cohort: Cohort, invited_by: User, emails: Iterable[str]) -> InvitationOutcome:
+    """Add existing accounts to the cohort and invite new addresses, all or nothing.
+
+    `emails` must already be valid addresses (the form reports bad rows one by one). Emails
+    are sent by the caller once this has committed, from the outcome.
+    """
+    wanted = list(dict.fromkeys(email.strip().lower() for email in emails if email.strip()))
+    outcome = InvitationOutcome()
+    users = {user.email.lower(): user for user in User.objects.filter(email__in=wanted)}
+    members = set(
+        Membership.objects.filter(cohort=cohort, learner__in=users.values()).values_list(
+            "learner_id", flat=True
+        )
+    )
+    pending = set(
+        Invitation.objects.filter(cohort=cohort, email__in=wanted).values_list("email", flat=True)
+    )
+    now = timezone.now()
+    new_members = []
+    new_invitations = []
+    for email in wanted:
+        user = users.get(email)
+        if user is not None:
+            if user.pk in members:
+                outcome.already_members.append(user)
+            else:
+                new_members.append(Membership(cohort=cohort, learner=user, joined_at=now))
+                outcome.added.append(user)
+        elif email in pending:
+            outcome.already_invited.append(email)
+        else:
+            new_invitations.append(
+                Invitation(
+                    cohort=cohort,
+                    email=email,
+                    token=secrets.token_urlsafe(32),
+                    invited_by=invited_by,
+                )
+            )
+    Membership.objects.bulk_create(new_members, ignore_conflicts=True)
+    outcome.invited = Invitation.objects.bulk_create(new_invitations)
+    return outcome
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, learner: User) -> Cohort:
+    """Join the cohort an invitation is for; accepting twice is harmless."""
+    invitation = (
+        Invitation.objects.select_for_update().select_related("cohort").filter(token=token).first()
+    )
+    if invitation is None:
+        raise JoinRefused(_("That invitation link is not right, or has been withdrawn."))
+    if invitation.accepted_by_id not in (None, learner.pk):
+        raise JoinRefused(_("That invitation has already been used by someone else."))
+    _add_member(invitation.cohort, learner)
+    if invitation.accepted_at is None:
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = learner
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return invitation.cohort
+
+
+def cohort_access_record(*, user: User, cohort: Cohort, action: str, detail: str = "") -> None:
+    """Record that `user` viewed or exported `cohort`'s learners (Wagtail's audit log)."""
+    log(instance=cohort, action=action, user=user, data={"detail": detail} if detail else None)

@@ -1,0 +1,1 @@
+"""Placeholder: the cohort listing, create and edit screens land in this change."""
