@@ -212,6 +212,12 @@ STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", default=True)
 # The smallest group whose aggregate answers a programme lead may see.
 MIN_GROUP_SIZE = int(os.environ.get("MIN_GROUP_SIZE", "3"))
 
+# Cohorts with more members than this are exported by a background task; smaller ones
+# download at once.
+COHORT_EXPORT_BACKGROUND_THRESHOLD = int(
+    os.environ.get("COHORT_EXPORT_BACKGROUND_THRESHOLD", "500")
+)
+
 # Email ------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Leading Together <noreply@example.org>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
