@@ -44,9 +44,12 @@ def test_seed_demo_creates_accounts_and_is_idempotent(
     out = capsys.readouterr().out
     assert "admin@example.org" in out and "demo-pass-for-tests" in out
     emails = set(User.objects.values_list("email", flat=True))
-    expected = {"admin@example.org", "editor@example.org", "lead@example.org"} | {
-        f"learner{n}@example.org" for n in range(1, 13)
-    }
+    expected = {
+        "admin@example.org",
+        "editor@example.org",
+        "lead@example.org",
+        "lead.two@example.org",
+    } | {f"learner{n}@example.org" for n in range(1, 13)}
     assert emails == expected
     assert User.objects.get(email="admin@example.org").is_superuser
     assert User.objects.get(email="editor@example.org").groups.filter(name="Course editor")
