@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.users.forms import UserCreationForm, UserEditForm
@@ -108,11 +109,63 @@ class OrganisationFieldsMixin(forms.ModelForm):
         return (self.cleaned_data.get("job_role") or "").strip()
 
 
-class AdminUserCreationForm(OrganisationFieldsMixin, UserCreationForm):
+class ShownCheckboxInput(forms.CheckboxInput):
+    """A checkbox that also posts a marker saying it was on the page.
+
+    An unticked checkbox posts nothing, just like one the page never showed; the marker
+    tells them apart, so that a page without the box cannot clear the stored value.
+    """
+
+    @staticmethod
+    def marker_name(name: str) -> str:
+        return f"{name}-shown"
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return format_html(
+            '{}<input type="hidden" name="{}" value="1">',
+            super().render(name, value, attrs, renderer),
+            self.marker_name(name),
+        )
+
+    def was_shown(self, data, name: str) -> bool:
+        return name in data or self.marker_name(name) in data
+
+
+class ReportingFlagMixin(forms.ModelForm):
+    """Leave staff and test accounts out of cohort reports, with one tick."""
+
+    exclude_from_reports = forms.BooleanField(
+        label=_("Leave out of reports"),
+        required=False,
+        widget=ShownCheckboxInput,
+        help_text=_(
+            "For staff and test accounts: they are not counted or listed in any cohort's "
+            "dashboard, report or export."
+        ),
+    )
+
+    def clean_exclude_from_reports(self):
+        name = self.add_prefix("exclude_from_reports")
+        if not self.fields["exclude_from_reports"].widget.was_shown(self.data, name):
+            return self.instance.exclude_from_reports
+        return self.cleaned_data["exclude_from_reports"]
+
+
+class AdminUserCreationForm(OrganisationFieldsMixin, ReportingFlagMixin, UserCreationForm):
     class Meta(UserCreationForm.Meta):
-        fields = [*sorted(UserCreationForm.Meta.fields), "organisation", "job_role"]
+        fields = [
+            *sorted(UserCreationForm.Meta.fields),
+            "organisation",
+            "job_role",
+            "exclude_from_reports",
+        ]
 
 
-class AdminUserEditForm(OrganisationFieldsMixin, UserEditForm):
+class AdminUserEditForm(OrganisationFieldsMixin, ReportingFlagMixin, UserEditForm):
     class Meta(UserEditForm.Meta):
-        fields = [*sorted(UserEditForm.Meta.fields), "organisation", "job_role"]
+        fields = [
+            *sorted(UserEditForm.Meta.fields),
+            "organisation",
+            "job_role",
+            "exclude_from_reports",
+        ]
