@@ -245,3 +245,38 @@ def invitation_accept(*, token: str, learner: User) -> Cohort:
 def cohort_access_record(*, user: User, cohort: Cohort, action: str, detail: str = "") -> None:
     """Record that `user` viewed or exported `cohort`'s learners (Wagtail's audit log)."""
     log(instance=cohort, action=action, user=user, data={"detail": detail} if detail else None)
+
+
+@transaction.atomic
+def invitations_accept_for_email(*, learner: User) -> list[Cohort]:
+    """Accept every pending invitation sent to one of the learner's confirmed addresses.
+
+    For someone who followed an invitation, signed up and confirmed their address in
+    another browser (so the invitation link's token is not in their session). Addresses
+    not yet confirmed never match, so nobody joins by typing someone else's address.
+    """
+    from allauth.account.models import EmailAddress
+
+    addresses = {
+        address.lower()
+        for address in EmailAddress.objects.filter(user=learner, verified=True).values_list(
+            "email", flat=True
+        )
+    }
+    if not addresses:
+        return []
+    pending = (
+        Invitation.objects.select_for_update()
+        .select_related("cohort")
+        .filter(email__in=addresses, accepted_at__isnull=True)
+        .order_by("pk")
+    )
+    now = timezone.now()
+    cohorts = []
+    for invitation in pending:
+        _add_member(invitation.cohort, learner)
+        invitation.accepted_at = now
+        invitation.accepted_by = learner
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        cohorts.append(invitation.cohort)
+    return cohorts

@@ -1,14 +1,147 @@
-"""Placeholder views: replaced by the real ones in this change."""
+"""Learner-facing cohort pages: joining by link and accepting an invitation."""
 
-from django.http import Http404
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
+from django.views.decorators.cache import never_cache
+
+from accounts.models import User
+
+from . import services
+from .models import Cohort, Invitation, Membership
+from .signal_handlers import INVITATION_SESSION_KEY
 
 
-class JoinView(View):
-    def get(self, request, *args, **kwargs):
-        raise Http404
+class JoinForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Join code"),
+        max_length=32,
+        help_text=gettext_lazy(
+            "10 letters and numbers, from your programme lead. For example, K7MP 3QXR 9A."
+        ),
+        error_messages={
+            "required": gettext_lazy("Enter the join code."),
+            "max_length": gettext_lazy("That join code is not right. Check it and try again."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(
+            {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        )
+
+    def clean_code(self):
+        code = services.normalise_join_code(self.cleaned_data["code"])
+        if not code:
+            raise forms.ValidationError(_("Enter the join code."))
+        return code
 
 
+def cohort_by_code(code: str) -> Cohort | None:
+    normalised = services.normalise_join_code(code)
+    if not normalised:
+        return None
+    return Cohort.objects.filter(join_code=normalised).first()
+
+
+@method_decorator(never_cache, name="dispatch")
+class JoinView(LoginRequiredMixin, View):
+    """`/cohorts/join/` asks for a code; `/cohorts/join/<code>/` (the shared link) shows
+    which cohort it is for. Either way, joining is a POST of the code."""
+
+    template_name = "cohorts/join.html"
+
+    def render(self, request, form, cohort=None, *, already_member=False):
+        return TemplateResponse(
+            request,
+            self.template_name,
+            {"form": form, "cohort": cohort, "already_member": already_member},
+        )
+
+    def get(self, request, code: str | None = None):
+        if code is None:
+            return self.render(request, JoinForm())
+        cohort = cohort_by_code(code)
+        if cohort is None:
+            # Said the same way for any code that is not a cohort's: nothing to learn.
+            form = JoinForm(data={"code": code[:32]})
+            if form.is_valid():
+                form.add_error("code", _("That join code is not right. Check it and try again."))
+            return self.render(request, form)
+        already_member = Membership.objects.filter(cohort=cohort, learner=request.user).exists()
+        return self.render(
+            request, JoinForm(initial={"code": code}), cohort, already_member=already_member
+        )
+
+    def post(self, request, code: str | None = None):
+        form = JoinForm(data=request.POST)
+        if form.is_valid():
+            try:
+                cohort = services.cohort_join(learner=request.user, code=form.cleaned_data["code"])
+            except services.JoinRefused as error:
+                form.add_error("code", str(error))
+            else:
+                messages.success(
+                    request,
+                    _("You are a member of the cohort %(name)s. Its modules are in My learning.")
+                    % {"name": cohort.name},
+                )
+                return redirect("modules:my_learning")
+        return self.render(request, form)
+
+
+@method_decorator(never_cache, name="dispatch")
 class InvitationView(View):
-    def get(self, request, *args, **kwargs):
-        raise Http404
+    """The link in an invitation email.
+
+    Signed in: join the cohort and go to My learning. Not signed in: remember the
+    invitation in the session and go to sign-up (or sign-in, if the invited address
+    already has an account); the cohorts signal handlers accept it once they are in.
+    """
+
+    invalid_template_name = "cohorts/invitation_invalid.html"
+
+    def invalid(self, request, message: str, *, status: int):
+        return TemplateResponse(
+            request, self.invalid_template_name, {"message": message}, status=status
+        )
+
+    def get(self, request, token: str):
+        invitation = Invitation.objects.filter(token=token[:64]).first() if token else None
+        if invitation is None:
+            return self.invalid(
+                request,
+                _("That invitation link is not right, or has been withdrawn."),
+                status=404,
+            )
+        if not request.user.is_authenticated:
+            request.session[INVITATION_SESSION_KEY] = invitation.token
+            if (
+                invitation.accepted_at is not None
+                or User.objects.filter(email=invitation.email).exists()
+            ):
+                return redirect_to_login(request.get_full_path())
+            return redirect(
+                reverse("account_signup") + "?" + urlencode({"email": invitation.email})
+            )
+        try:
+            cohort = services.invitation_accept(token=invitation.token, learner=request.user)
+        except services.JoinRefused as error:
+            return self.invalid(request, str(error), status=200)
+        request.session.pop(INVITATION_SESSION_KEY, None)
+        messages.success(
+            request,
+            _("You are a member of the cohort %(name)s. Its modules are in My learning.")
+            % {"name": cohort.name},
+        )
+        return redirect("modules:my_learning")

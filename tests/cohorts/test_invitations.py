@@ -1,0 +1,477 @@
+"""Inviting learners by list: reading pasted text and CSV files, the lead's invite page in
+the Wagtail admin, the emails, and an invited newcomer signing up into the cohort."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from hypothesis import given
+from hypothesis import strategies as st
+
+from accounts.models import User
+from cohorts import invitations
+from cohorts.invitations import MAX_ROWS, Source, UploadRefused
+from cohorts.models import Invitation, Membership
+from tests.accounts.test_registration import confirmation_link, signup_data
+from tests.factories import UserFactory
+
+from .factories import make_cohort, make_lead, with_role
+
+
+def invite_url(cohort) -> str:
+    return f"/admin/cohorts/{cohort.pk}/invite/"
+
+
+def messages_of(result) -> list[str]:
+    return [error.message for error in result.errors]
+
+
+# Reading lists: pure, no database ---------------------------------------------------------
+
+
+def test_pasted_addresses_one_per_line_or_separated_by_commas_and_semicolons():
+    entries = invitations.read_pasted(
+        "amira@example.org\n\nben@example.org, chloe@example.org;dev@example.org\n"
+    )
+
+    assert [(entry.number, entry.value) for entry in entries] == [
+        (1, "amira@example.org"),
+        (3, "ben@example.org"),
+        (3, "chloe@example.org"),
+        (3, "dev@example.org"),
+    ]
+
+
+def test_good_duplicate_and_invalid_rows_are_each_reported_by_row():
+    entries = invitations.read_pasted(
+        "Amira@Example.org\nben@example.org\nnot an address\nsam@\namira@example.org\n"
+    )
+
+    result = invitations.check_entries(entries)
+
+    assert result.emails == ["amira@example.org", "ben@example.org"]
+    assert messages_of(result) == [
+        "Line 3: 'not an address' is not an email address.",
+        "Line 4: 'sam@' is not an email address.",
+        "Line 5: 'amira@example.org' is a repeat of line 1, so it is left out.",
+    ]
+
+
+def test_addresses_pasted_from_a_mail_program_are_understood():
+    entries = invitations.read_pasted(
+        "Amira Khan <amira@example.org>; <ben@example.org>; mailto:chloe@example.org"
+    )
+
+    assert invitations.check_entries(entries).emails == [
+        "amira@example.org",
+        "ben@example.org",
+        "chloe@example.org",
+    ]
+
+
+def test_csv_with_a_header_row_reads_the_email_column_and_reports_bad_rows():
+    data = (
+        b"Name,Email address,Organisation\n"
+        b"Amira Khan,amira@example.org,Riverside\n"
+        b"Ben Okafor,ben@example.org,Riverside\n"
+        b"Sam Jones,sam@,Northfield\n"
+        b"\n"
+        b"Chloe Price,,Northfield\n"
+        b"Ben again,BEN@example.org,Riverside\n"
+    )
+
+    entries = invitations.read_csv(data)
+    result = invitations.check_entries(entries)
+
+    assert {entry.source for entry in entries} == {Source.FILE}
+    assert result.emails == ["amira@example.org", "ben@example.org"]
+    assert messages_of(result) == [
+        "Row 4: 'sam@' is not an email address.",
+        "Row 6 has no email address.",
+        "Row 7: 'BEN@example.org' is a repeat of row 3, so it is left out.",
+    ]
+
+
+def test_csv_without_a_header_uses_the_first_column():
+    data = b"amira@example.org,Amira\nben@example.org,Ben\n"
+
+    assert invitations.check_entries(invitations.read_csv(data)).emails == [
+        "amira@example.org",
+        "ben@example.org",
+    ]
+
+
+def test_csv_saved_by_excel_with_a_byte_order_mark_and_semicolons():
+    data = "\ufeffE-mail;Name\r\namira@example.org;Amira\r\n".encode()
+
+    assert invitations.check_entries(invitations.read_csv(data)).emails == ["amira@example.org"]
+
+
+def test_a_repeat_across_the_pasted_list_and_the_file_says_where_it_first_was():
+    entries = [
+        *invitations.read_pasted("amira@example.org"),
+        *invitations.read_csv(b"email\namira@example.org\n"),
+    ]
+
+    assert messages_of(invitations.check_entries(entries)) == [
+        "Row 2: 'amira@example.org' is a repeat of line 1 of the pasted addresses, so it is "
+        "left out."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"PK\x03\x04\x14\x00\x06\x00binary spreadsheet", "not a CSV file"),
+        ("email\nzoë@example.org\n".encode("latin-1"), "not saved as UTF-8"),
+        (b"email\n" + b"a" * (invitations.MAX_UPLOAD_BYTES + 1), "larger than 1 MB"),
+        (
+            "".join(f"person{n}@example.org\n" for n in range(MAX_ROWS + 1)).encode(),
+            "more than 5,000 rows",
+        ),
+    ],
+    ids=["binary", "not-utf8", "too-big", "too-many-rows"],
+)
+def test_unusable_files_are_refused_whole_with_a_clear_message(data, message):
+    with pytest.raises(UploadRefused, match=message):
+        invitations.read_csv(data)
+
+
+def test_exactly_the_row_limit_is_accepted():
+    data = "".join(f"person{n}@example.org\n" for n in range(MAX_ROWS)).encode()
+
+    assert len(invitations.check_entries(invitations.read_csv(data)).emails) == MAX_ROWS
+
+
+def test_long_values_are_shortened_in_the_message():
+    result = invitations.check_entries(invitations.read_pasted("x" * 300))
+
+    assert messages_of(result)[0].startswith("Line 1: '" + "x" * 59 + "…'")
+
+
+addresses = st.from_regex(
+    r"[a-z][a-z0-9]{0,5}(\.[a-z0-9]{1,5})?@[a-z]{1,8}\.(org|uk|com)", fullmatch=True
+)
+junk = st.text(alphabet="abc @<>\"'", max_size=12).filter(lambda text: "@" not in text)
+
+
+@given(st.lists(st.one_of(addresses, junk, addresses.map(str.upper)), max_size=40))
+def test_every_row_is_either_taken_once_or_reported(values):
+    entries = invitations.read_pasted("\n".join(values))
+
+    result = invitations.check_entries(entries)
+
+    assert len(result.emails) + len(result.errors) == len(entries)
+    assert len(set(result.emails)) == len(result.emails)
+    assert all(email == email.lower() for email in result.emails)
+    assert {entry.value.lower() for entry in entries if "@" in entry.value} == set(result.emails)
+
+
+# The invite page ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def lead_client(client, lead):
+    client.force_login(lead)
+    return client
+
+
+def test_the_invite_page_shows_the_join_link_with_its_expiry_and_capacity(lead_client, cohort):
+    cohort.capacity = 40
+    cohort.save()
+
+    response = lead_client.get(invite_url(cohort))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"http://testserver/cohorts/join/{cohort.join_code}/" in html
+    assert "Up to 40 members can join by the link." in html
+    assert "The cohort has 3 members now." in html
+    assert 'enctype="multipart/form-data"' in html
+
+
+def test_another_leads_cohort_gives_404(lead_client, other_cohort):
+    assert lead_client.get(invite_url(other_cohort)).status_code == 404
+    assert (
+        lead_client.post(invite_url(other_cohort), {"emails": "a@example.org"}).status_code == 404
+    )
+    assert not Invitation.objects.exists()
+
+
+def test_a_site_admin_may_invite(client, site_admin, cohort):
+    client.force_login(site_admin)
+
+    assert client.get(invite_url(cohort)).status_code == 200
+
+
+def test_learners_editors_and_visitors_cannot_reach_the_invite_page(client, cohort):
+    member = cohort.members.first()
+    editor = with_role(UserFactory(), "Course editor")
+
+    assert client.get(invite_url(cohort)).status_code == 302  # to sign in
+    client.force_login(member)
+    response = client.post(invite_url(cohort), {"emails": "a@example.org"})
+    assert response.status_code == 302
+    assert not response["Location"].startswith(invite_url(cohort))
+    client.force_login(editor)
+    assert client.get(invite_url(cohort)).status_code == 404
+    assert not Invitation.objects.exists()
+
+
+def test_a_lead_who_is_not_on_the_cohort_gets_404(client, cohort):
+    client.force_login(make_lead())
+
+    assert client.get(invite_url(cohort)).status_code == 404
+
+
+def test_pasted_list_adds_accounts_invites_new_addresses_and_reports_bad_rows(
+    lead_client, lead, cohort, mailoutbox, django_capture_on_commit_callbacks
+):
+    existing = UserFactory(email="dev.patel@example.org", first_name="Dev")
+    pasted = (
+        "Dev.Patel@example.org\n"
+        "new.person@example.org\n"
+        "not-an-address\n"
+        "sam@\n"
+        "new.person@example.org; third@example.org\n"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = lead_client.post(invite_url(cohort), {"emails": pasted})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Line 3: &#x27;not-an-address&#x27; is not an email address." in html
+    assert "Line 4: &#x27;sam@&#x27; is not an email address." in html
+    assert "Line 5: &#x27;new.person@example.org&#x27; is a repeat of line 2" in html
+    assert Membership.objects.filter(cohort=cohort, learner=existing).exists()
+    assert set(Invitation.objects.values_list("email", flat=True)) == {
+        "new.person@example.org",
+        "third@example.org",
+    }
+    assert Invitation.objects.filter(invited_by=lead).count() == 2
+    assert sorted(message.to[0] for message in mailoutbox) == [
+        "dev.patel@example.org",
+        "new.person@example.org",
+        "third@example.org",
+    ]
+    added = next(m for m in mailoutbox if m.to == ["dev.patel@example.org"])
+    assert added.subject == f"You have been added to {cohort.name}"
+    assert "Hello Dev," in added.body
+    assert "http://testserver/learn/" in added.body
+    assert added.reply_to == [lead.email]
+    invited = next(m for m in mailoutbox if m.to == ["new.person@example.org"])
+    assert invited.subject == f"Tom Gallagher has invited you to join {cohort.name}"
+    token = Invitation.objects.get(email="new.person@example.org").token
+    assert f"http://testserver/cohorts/invitations/{token}/" in invited.body
+
+
+def test_csv_upload_with_a_header_row_and_a_bad_row(
+    lead_client, cohort, mailoutbox, django_capture_on_commit_callbacks
+):
+    upload = SimpleUploadedFile(
+        "learners.csv",
+        b"Name,Email\nAmira,amira.new@example.org\nSam,sam@\nBen,ben.new@example.org\n",
+        content_type="text/csv",
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = lead_client.post(invite_url(cohort), {"emails": "", "file": upload})
+
+    assert response.status_code == 200
+    assert "Row 3: &#x27;sam@&#x27; is not an email address." in response.content.decode()
+    assert response.context["outcome"].invited
+    assert set(Invitation.objects.values_list("email", flat=True)) == {
+        "amira.new@example.org",
+        "ben.new@example.org",
+    }
+    assert len(mailoutbox) == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a CSV file"),
+        (b"email\n" + b"x" * (1024 * 1024 + 10), "larger than 1 MB"),
+    ],
+    ids=["binary", "oversized"],
+)
+def test_an_unusable_upload_is_refused_with_a_message_and_nothing_is_written(
+    lead_client, cohort, mailoutbox, django_capture_on_commit_callbacks, content, message
+):
+    members_before = cohort.memberships.count()
+    upload = SimpleUploadedFile("learners.csv", content, content_type="text/csv")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = lead_client.post(
+            invite_url(cohort), {"emails": "someone@example.org", "file": upload}
+        )
+
+    assert response.status_code == 200
+    assert message in str(response.context["form"].errors["file"])
+    assert not Invitation.objects.exists()
+    assert cohort.memberships.count() == members_before
+    assert mailoutbox == []
+
+
+def test_an_empty_submission_asks_for_addresses(lead_client, cohort):
+    response = lead_client.post(invite_url(cohort), {"emails": "  \n"})
+
+    assert response.status_code == 200
+    assert "Paste at least one email address" in str(response.context["form"].errors)
+
+
+def test_a_list_with_no_usable_row_adds_nothing(lead_client, cohort, mailoutbox):
+    response = lead_client.post(invite_url(cohort), {"emails": "sam@\nnobody"})
+
+    assert response.status_code == 200
+    assert "nothing was added" in response.content.decode()
+    assert not Invitation.objects.exists()
+    assert mailoutbox == []
+
+
+def test_members_and_people_already_invited_are_reported_and_not_emailed_again(
+    lead_client, cohort, mailoutbox, django_capture_on_commit_callbacks
+):
+    member = cohort.members.order_by("pk").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        lead_client.post(invite_url(cohort), {"emails": "new.person@example.org"})
+    assert len(mailoutbox) == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = lead_client.post(
+            invite_url(cohort), {"emails": f"{member.email.upper()}\nnew.person@example.org"}
+        )
+
+    outcome = response.context["outcome"]
+    assert outcome.already_members == [member]
+    assert outcome.already_invited == ["new.person@example.org"]
+    assert not outcome.added and not outcome.invited
+    html = response.content.decode()
+    assert "Already members (no email sent)" in html
+    assert member.email in html
+    assert len(mailoutbox) == 1
+    assert Invitation.objects.count() == 1
+
+
+def test_emails_are_sent_only_after_the_invitations_are_committed(
+    lead_client, cohort, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        lead_client.post(invite_url(cohort), {"emails": "new.person@example.org"})
+
+    assert mailoutbox == []
+    assert len(callbacks) == 1
+
+
+# From invitation to membership -----------------------------------------------------------
+
+
+def invitation_link(message) -> str:
+    match = re.search(r"https?://[^/\s]+(/cohorts/invitations/[^\s]+)", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+@pytest.fixture
+def invited(lead_client, cohort, mailoutbox, django_capture_on_commit_callbacks):
+    """An invitation to nia.okafor@example.org, who has no account; its link."""
+    with django_capture_on_commit_callbacks(execute=True):
+        lead_client.post(invite_url(cohort), {"emails": "nia.okafor@example.org"})
+    lead_client.logout()
+    (message,) = mailoutbox
+    mailoutbox.clear()
+    return invitation_link(message)
+
+
+def test_a_new_address_signs_up_from_the_invitation_and_is_in_the_cohort(
+    client, cohort, organisation, invited, mailoutbox
+):
+    response = client.get(invited)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/signup/?email=nia.okafor%40example.org"
+    signup_page = client.get(response["Location"])
+    assert 'value="nia.okafor@example.org"' in signup_page.content.decode()
+
+    client.post("/accounts/signup/", signup_data(organisation=organisation.pk))
+    nia = User.objects.get(email="nia.okafor@example.org")
+    assert not Membership.objects.filter(cohort=cohort, learner=nia).exists()  # not confirmed
+
+    (confirmation,) = mailoutbox
+    response = client.post(confirmation_link(confirmation), follow=True)
+
+    assert Membership.objects.filter(cohort=cohort, learner=nia).exists()
+    invitation = Invitation.objects.get(email="nia.okafor@example.org")
+    assert invitation.accepted_by == nia
+    assert invitation.accepted_at is not None
+    page = response.content.decode()
+    assert page.count(f"You are a member of the cohort {cohort.name}.") == 1
+
+
+def test_confirming_in_another_browser_still_joins_the_cohort(
+    client, cohort, organisation, invited, mailoutbox, password
+):
+    client.get(invited)
+    client.post("/accounts/signup/", signup_data(organisation=organisation.pk))
+    (confirmation,) = mailoutbox
+
+    other_browser = Client()
+    other_browser.post(confirmation_link(confirmation))
+
+    nia = User.objects.get(email="nia.okafor@example.org")
+    assert Membership.objects.filter(cohort=cohort, learner=nia).exists()
+
+
+def test_signing_up_with_another_address_from_the_invitation_link_still_joins(
+    client, cohort, organisation, invited, mailoutbox
+):
+    client.get(invited)
+    client.post(
+        "/accounts/signup/",
+        signup_data(organisation=organisation.pk, email="nia.home@example.org"),
+    )
+    (confirmation,) = mailoutbox
+    client.post(confirmation_link(confirmation))
+
+    nia = User.objects.get(email="nia.home@example.org")
+    assert Membership.objects.filter(cohort=cohort, learner=nia).exists()
+
+
+def test_an_invitation_is_not_accepted_by_an_address_that_is_not_confirmed(
+    client, cohort, organisation, invited, mailoutbox
+):
+    other_browser = Client()
+    other_browser.post("/accounts/signup/", signup_data(organisation=organisation.pk))
+
+    nia = User.objects.get(email="nia.okafor@example.org")
+    assert not Membership.objects.filter(cohort=cohort, learner=nia).exists()
+    assert Invitation.objects.get().accepted_at is None
+
+
+def test_someone_who_already_has_an_account_is_sent_to_sign_in_and_joins(
+    client, cohort, invited, password
+):
+    nia = UserFactory(email="nia.okafor@example.org")  # signed up since the invitation
+
+    response = client.get(invited)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/cohorts/invitations/")
+    client.post("/accounts/login/", {"login": nia.email, "password": password})
+    assert Membership.objects.filter(cohort=cohort, learner=nia).exists()
+
+
+def test_a_lead_can_invite_someone_into_a_second_cohort(
+    client, lead, cohort, cohort_modules, mailoutbox, django_capture_on_commit_callbacks
+):
+    second = make_cohort(lead=lead, name="Second cohort", modules=cohort_modules)
+    member = cohort.members.order_by("pk").first()
+    client.force_login(lead)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(invite_url(second), {"emails": member.email})
+
+    assert Membership.objects.filter(cohort=second, learner=member).exists()
+    assert [message.to for message in mailoutbox] == [[member.email]]
