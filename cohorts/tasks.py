@@ -1,0 +1,72 @@
+"""Background work for cohorts, through Django's tasks API (the django-tasks backport).
+
+Exports of large cohorts are built here rather than in the request: the lead asks for one,
+`cohort_export_start` records it and queues `cohort_export_build` once the request's
+transaction commits, and the exports page offers the file when it is ready.
+"""
+
+import io
+import logging
+import tempfile
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django_tasks import task
+
+from . import permissions, reports
+from .models import Cohort, CohortExport
+
+logger = logging.getLogger(__name__)
+
+
+def export_filename(cohort: Cohort, export_format: str, *, day=None) -> str:
+    """e.g. "leading-across-northfield-learners-2025-05-03.csv" (today, unless `day`)."""
+    stamp = (day or timezone.localdate()).isoformat()
+    return f"{slugify(cohort.name) or 'cohort'}-learners-{stamp}.{export_format}"
+
+
+def cohort_export_start(*, cohort: Cohort, user, export_format: str) -> CohortExport:
+    """Record a requested export and queue it to be built after the transaction commits."""
+    export = CohortExport.objects.create(cohort=cohort, requested_by=user, format=export_format)
+    transaction.on_commit(lambda: cohort_export_build.enqueue(export.pk))
+    return export
+
+
+@task()
+def cohort_export_build(export_id: int) -> int | None:
+    """Write the export's file (every member its requester may see, at the time it runs)
+    and mark it ready; returns the number of learner rows, or None if there was nothing to
+    do. Any failure marks the export failed."""
+    updated = CohortExport.objects.filter(pk=export_id, status=CohortExport.Status.PENDING).update(
+        status=CohortExport.Status.RUNNING
+    )
+    if not updated:
+        return None
+    export = CohortExport.objects.select_related("cohort", "requested_by").get(pk=export_id)
+    try:
+        memberships = permissions.visible_memberships(export.requested_by, export.cohort)
+        rows = reports.export_rows(memberships, export.cohort)
+        with tempfile.TemporaryFile() as output:
+            if export.format == CohortExport.Format.XLSX:
+                count = reports.write_xlsx(rows, output)
+            else:
+                text = io.TextIOWrapper(output, encoding="utf-8", newline="")
+                count = reports.write_csv(rows, text)
+                text.flush()
+                text.detach()
+            output.seek(0)
+            name = export_filename(export.cohort, export.format)
+            export.file.save(name, File(output, name=name), save=False)
+    except Exception:
+        logger.exception("Cohort export %s failed", export_id)
+        CohortExport.objects.filter(pk=export_id).update(
+            status=CohortExport.Status.FAILED, finished_at=timezone.now()
+        )
+        raise
+    export.status = CohortExport.Status.READY
+    export.rows = count
+    export.finished_at = timezone.now()
+    export.save(update_fields=["file", "status", "rows", "finished_at"])
+    return count

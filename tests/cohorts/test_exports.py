@@ -1,0 +1,360 @@
+"""Exports of the learner grid: hand-checked CSV and XLSX content, who may export and
+download what, the background route for large cohorts, the audit log, formula
+injection and the number of queries a streamed CSV costs."""
+
+import csv
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import ModelLogEntry
+
+from cohorts import permissions, reports
+from cohorts.models import CohortExport, Membership
+from cohorts.services import EXPORT_ACTION
+from cohorts.tasks import cohort_export_build
+from tests.factories import OrganisationFactory, UserFactory
+
+from .factories import add_members, progress
+
+pytestmark = pytest.mark.django_db
+
+HEADINGS = [
+    "Learner",
+    "Email",
+    "Organisation",
+    "Organisation type",
+    "Job role",
+    "Cohort",
+    "Seeing the system status",
+    "Seeing the system completed on",
+    "Leading without authority status",
+    "Leading without authority completed on",
+    "Total learning time (minutes)",
+]
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def people(cohort, cohort_modules):
+    """Amira completed both modules (75 minutes), Ben is part-way through the first
+    (10 minutes, 30 seconds rounds down), Chloe has not started."""
+    by_name = {m.learner.first_name: m.learner for m in Membership.objects.filter(cohort=cohort)}
+    first, second = cohort_modules
+    progress(by_name["Amira"], first, done=3, total=3, completed_days_ago=3, minutes=30)
+    progress(by_name["Amira"], second, done=2, total=2, completed_days_ago=1, minutes=45)
+    ben = progress(by_name["Ben"], first, done=1, total=3, minutes=10)
+    ben.seconds_on_page += 29
+    ben.save(update_fields=["seconds_on_page"])
+    return by_name
+
+
+def day(days_ago: int) -> str:
+    return timezone.localdate(timezone.now() - datetime.timedelta(days=days_ago)).isoformat()
+
+
+def expected_rows(people, cohort):
+    amira, ben, chloe = people["Amira"], people["Ben"], people["Chloe"]
+    return [
+        HEADINGS,
+        [
+            "Amira Khan",
+            amira.email,
+            "Riverside NHS Trust",
+            "NHS trust or board",
+            "Ward manager",
+            cohort.name,
+            "Completed",
+            day(3),
+            "Completed",
+            day(1),
+            "75",
+        ],
+        [
+            "Ben Okafor",
+            ben.email,
+            "Riverside NHS Trust",
+            "NHS trust or board",
+            "Ward manager",
+            cohort.name,
+            "In progress",
+            "",
+            "Not started",
+            "",
+            "10",
+        ],
+        [
+            "Chloe Price",
+            chloe.email,
+            "Northfield City Council",
+            "Local authority",
+            "Ward manager",
+            cohort.name,
+            "Not started",
+            "",
+            "Not started",
+            "",
+            "0",
+        ],
+    ]
+
+
+def export_url(cohort, export_format):
+    return reverse("cohorts_admin:grid", args=[cohort.pk]) + f"?export={export_format}"
+
+
+def read_csv(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
+
+
+def xlsx_values(content: bytes) -> list[list[str]]:
+    """The sheet's cells as the CSV would show them."""
+    sheet = openpyxl.load_workbook(io.BytesIO(content), read_only=True).active
+    rows = []
+    for row in sheet.iter_rows(values_only=True):
+        cells = []
+        for value in row:
+            if isinstance(value, datetime.datetime):
+                value = value.date().isoformat()
+            cells.append("" if value is None else str(value))
+        rows.append(cells)
+    return rows
+
+
+def test_csv_rows_by_hand(client, lead, cohort, people):
+    client.force_login(lead)
+    response = client.get(export_url(cohort, "csv"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith(
+        'attachment; filename="leading-across-northfield-learners-'
+    )
+    assert read_csv(response) == expected_rows(people, cohort)
+
+
+def test_xlsx_has_the_same_rows(client, lead, cohort, people):
+    client.force_login(lead)
+    response = client.get(export_url(cohort, "xlsx"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert xlsx_values(b"".join(response.streaming_content)) == expected_rows(people, cohort)
+
+
+def test_exports_ignore_filters_and_include_everyone(client, lead, cohort, people):
+    client.force_login(lead)
+    url = export_url(cohort, "csv") + "&status=completed&q=amira"
+    assert len(read_csv(client.get(url))) == 4
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_exports_are_audit_logged(client, lead, cohort, export_format):
+    client.force_login(lead)
+    response = client.get(export_url(cohort, export_format))
+    b"".join(response.streaming_content)
+    entry = ModelLogEntry.objects.get(action=EXPORT_ACTION)
+    assert (entry.user_id, entry.object_id) == (lead.pk, str(cohort.pk))
+    assert entry.data == {"detail": export_format}
+
+
+def test_formula_injection_is_defused(client, lead, cohort, cohort_modules):
+    sneaky = UserFactory(
+        first_name='=HYPERLINK("http://evil")',
+        last_name="Smith",
+        job_role="+SUM(A1:A9)",
+        organisation=OrganisationFactory(name="@Evil Org"),
+    )
+    minus = UserFactory(first_name="-2+3", last_name="Jones", job_role="Nurse")
+    add_members(cohort, [sneaky, minus])
+    client.force_login(lead)
+    rows = read_csv(client.get(export_url(cohort, "csv")))
+    sneaky_row = next(row for row in rows if row[1] == sneaky.email)
+    assert sneaky_row[0] == '\'=HYPERLINK("http://evil") Smith'
+    assert sneaky_row[2] == "'@Evil Org" and sneaky_row[4] == "'+SUM(A1:A9)"
+    assert next(row for row in rows if row[1] == minus.email)[0] == "'-2+3 Jones"
+    workbook = xlsx_values(b"".join(client.get(export_url(cohort, "xlsx")).streaming_content))
+    sneaky_cells = next(row for row in workbook if row[1] == sneaky.email)
+    assert sneaky_cells[0].startswith("'=") and sneaky_cells[4] == "'+SUM(A1:A9)"
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_no_other_cohort_or_excluded_learner_in_exports(
+    client, lead, cohort, other_cohort, export_format
+):
+    add_members(
+        cohort, [UserFactory(first_name="Stella", last_name="Staffer", exclude_from_reports=True)]
+    )
+    client.force_login(lead)
+    content = b"".join(client.get(export_url(cohort, export_format)).streaming_content)
+    text = content.decode() if export_format == "csv" else str(xlsx_values(content))
+    assert "Amira" in text
+    for hidden in ("Zainab", "Hidden", "Stella", "Staffer"):
+        assert hidden not in text
+
+
+def test_another_lead_gets_404_for_every_export_url(
+    client,
+    lead,
+    other_lead,
+    cohort,
+    other_cohort,
+    people,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    settings.COHORT_EXPORT_BACKGROUND_THRESHOLD = 1
+    client.force_login(lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(export_url(cohort, "csv"))
+    mine = CohortExport.objects.get(cohort=cohort)
+    assert mine.status == CohortExport.Status.READY
+
+    client.force_login(other_lead)
+    for url in (
+        export_url(cohort, "csv"),
+        export_url(cohort, "xlsx"),
+        reverse("cohorts_admin:exports", args=[cohort.pk]),
+        reverse("cohorts_admin:export_download", args=[cohort.pk, mine.pk]),
+        # My export under the other lead's own cohort, and a guessed id.
+        reverse("cohorts_admin:export_download", args=[other_cohort.pk, mine.pk]),
+        reverse("cohorts_admin:export_download", args=[other_cohort.pk, mine.pk + 1000]),
+        reverse("cohorts_admin:export_download", args=[cohort.pk, 999999999999]),
+    ):
+        assert client.get(url).status_code == 404, url
+    assert CohortExport.objects.count() == 1
+
+
+def test_another_cohorts_export_under_my_cohort_is_404(
+    client, lead, other_lead, cohort, other_cohort
+):
+    theirs = CohortExport.objects.create(
+        cohort=other_cohort, requested_by=other_lead, format="csv", status="ready"
+    )
+    client.force_login(lead)
+    url = reverse("cohorts_admin:export_download", args=[cohort.pk, theirs.pk])
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_large_cohort_exports_in_the_background(
+    client, lead, cohort, people, settings, django_capture_on_commit_callbacks, export_format
+):
+    settings.COHORT_EXPORT_BACKGROUND_THRESHOLD = 2
+    client.force_login(lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(export_url(cohort, export_format))
+    exports_url = reverse("cohorts_admin:exports", args=[cohort.pk])
+    assert response.status_code == 302 and response["Location"] == exports_url
+
+    export = CohortExport.objects.get(cohort=cohort)
+    assert export.status == CohortExport.Status.READY
+    assert export.rows == 3 and export.format == export_format
+    assert export.requested_by == lead and export.finished_at is not None
+
+    listing = client.get(exports_url)
+    assert listing.status_code == 200
+    download_url = reverse("cohorts_admin:export_download", args=[cohort.pk, export.pk])
+    assert download_url in listing.content.decode()
+    assert "Ready to download" in listing.content.decode()
+
+    download = client.get(download_url)
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment;")
+    content = b"".join(download.streaming_content)
+    if export_format == "csv":
+        rows = list(csv.reader(io.StringIO(content.decode("utf-8"))))
+    else:
+        rows = xlsx_values(content)
+    assert rows == expected_rows(people, cohort)
+    details = list(
+        ModelLogEntry.objects.filter(action=EXPORT_ACTION).values_list("data", flat=True)
+    )
+    assert details == [{"detail": export_format}] * 2
+
+
+def test_a_failed_build_is_marked_failed(lead, cohort, monkeypatch):
+    export = CohortExport.objects.create(cohort=cohort, requested_by=lead, format="csv")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(reports, "export_rows", broken)
+    result = cohort_export_build.enqueue(export.pk)
+    assert result.status == "FAILED"
+    export.refresh_from_db()
+    assert export.status == CohortExport.Status.FAILED and not export.file
+
+
+def test_a_build_runs_once(lead, cohort, people):
+    export = CohortExport.objects.create(cohort=cohort, requested_by=lead, format="xlsx")
+    assert cohort_export_build.call(export.pk) == 3
+    assert cohort_export_build.call(export.pk) is None
+
+
+def test_the_background_export_follows_the_visibility_rule_when_it_runs(
+    lead, other_lead, cohort, other_cohort
+):
+    """An export asked for by someone who can no longer see the cohort is empty."""
+    export = CohortExport.objects.create(cohort=other_cohort, requested_by=lead, format="csv")
+    assert cohort_export_build.call(export.pk) == 0
+    export.refresh_from_db()
+    assert b"Zainab" not in export.file.read()
+
+
+def test_exports_page_and_pending_downloads(client, lead, cohort):
+    pending = CohortExport.objects.create(cohort=cohort, requested_by=lead, format="xlsx")
+    failed = CohortExport.objects.create(
+        cohort=cohort, requested_by=lead, format="csv", status="failed"
+    )
+    client.force_login(lead)
+    page = client.get(reverse("cohorts_admin:exports", args=[cohort.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Waiting to start" in html and "Could not be prepared" in html
+    for export in (pending, failed):
+        url = reverse("cohorts_admin:export_download", args=[cohort.pk, export.pk])
+        assert client.get(url).status_code == 404
+
+
+def test_exports_page_with_none(client, lead, cohort):
+    client.force_login(lead)
+    page = client.get(reverse("cohorts_admin:exports", args=[cohort.pk]))
+    assert "Nobody has exported this cohort" in page.content.decode()
+
+
+def test_csv_export_queries_grow_only_per_chunk(
+    client, lead, cohort, cohort_modules, django_assert_max_num_queries
+):
+    """The CSV streams members with one database iterator and reads each chunk's
+    enrolments with one query: 60 members cost the same as 3."""
+    trust = OrganisationFactory()
+    learners = [UserFactory(organisation=trust) for _ in range(57)]
+    add_members(cohort, learners)
+    for index, learner in enumerate(learners):
+        progress(learner, cohort_modules[index % 2], done=1, total=3, minutes=5)
+    client.force_login(lead)
+    client.get(reverse("cohorts_admin:grid", args=[cohort.pk]))  # warm the caches
+    with django_assert_max_num_queries(CSV_EXPORT_QUERIES):
+        rows = read_csv(client.get(export_url(cohort, "csv")))
+    assert len(rows) == 61
+
+
+def test_export_rows_cost_one_enrolment_query_per_chunk(
+    lead, cohort, cohort_modules, django_assert_num_queries
+):
+    add_members(cohort, [UserFactory() for _ in range(7)])
+    memberships = permissions.visible_memberships(lead, cohort)  # two queries for the role
+    # Modules (2), the member iterator (1), then one enrolment query for each of the
+    # four chunks of 3.
+    with django_assert_num_queries(7):
+        rows = list(reports.export_rows(memberships, cohort, chunk_size=3))
+    assert len(rows) == 11
+
+
+CSV_EXPORT_QUERIES = 18
