@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError
 from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
@@ -475,3 +476,23 @@ def test_a_lead_can_invite_someone_into_a_second_cohort(
 
     assert Membership.objects.filter(cohort=second, learner=member).exists()
     assert [message.to for message in mailoutbox] == [[member.email]]
+
+
+def test_a_list_that_fails_part_way_adds_nothing_and_says_so(
+    lead_client, cohort, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    existing = UserFactory(email="dev.patel@example.org")
+
+    def clash(*args, **kwargs):
+        raise IntegrityError("another lead invited the same address at the same moment")
+
+    monkeypatch.setattr(Invitation.objects, "bulk_create", clash)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = lead_client.post(
+            invite_url(cohort), {"emails": "dev.patel@example.org\nnew.person@example.org"}
+        )
+
+    assert response.status_code == 200
+    assert "Nothing was added." in str(response.context["form"].non_field_errors())
+    assert not Membership.objects.filter(learner=existing).exists()
+    assert mailoutbox == []
