@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
+from accounts.admin_forms import AdminUserCreationForm, AdminUserEditForm
 from accounts.roles import COURSE_EDITOR
 from cohorts.admin_forms import date_from_expiry, expiry_from_date
 from cohorts.models import Cohort
@@ -434,3 +435,37 @@ def test_a_user_form_that_did_not_show_the_box_leaves_the_flag_alone(client, sit
     tester.refresh_from_db()
     assert tester.first_name == "Tessa"
     assert tester.exclude_from_reports
+
+
+def test_a_new_account_can_be_left_out_of_reports_from_the_start(db):
+    form = AdminUserCreationForm(
+        data={
+            "email": "tester@example.org",
+            "first_name": "Test",
+            "last_name": "Account",
+            "exclude_from_reports": "on",
+        }
+    )
+
+    assert form.is_valid(), form.errors
+    assert form.save().exclude_from_reports
+
+
+def test_the_box_posts_a_marker_so_an_unticked_box_is_told_from_a_missing_one(db):
+    html = str(AdminUserEditForm(instance=UserFactory())["exclude_from_reports"])
+
+    assert 'type="checkbox" name="exclude_from_reports"' in html
+    assert 'type="hidden" name="exclude_from_reports-shown" value="1"' in html
+
+
+@pytest.mark.parametrize("ordering", ["name", "-start_date", "end_date", "-member_count"])
+def test_the_listing_sorts_by_its_columns(lead_client, lead, cohort, ordering):
+    small = make_cohort(lead=lead, name="A small cohort")
+    add_members(small, [UserFactory()])
+
+    response = lead_client.get(reverse(INDEX), {"ordering": ordering})
+
+    assert response.status_code == 200
+    assert {row.pk for row in response.context["object_list"]} == {cohort.pk, small.pk}
+    if ordering == "-member_count":
+        assert [row.member_count for row in response.context["object_list"]] == [3, 1]
