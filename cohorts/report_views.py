@@ -19,7 +19,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
-from wagtail.admin import messages
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
@@ -218,18 +217,11 @@ class LearnerGridView(CohortMixin, ReportView):
         )
         if self.memberships.count() > background_threshold():
             with transaction.atomic():
-                tasks.cohort_export_start(
+                export = tasks.cohort_export_start(
                     cohort=self.cohort, user=user, export_format=export_format
                 )
-            messages.success(
-                self.request,
-                _(
-                    "This cohort is large, so its %(format)s file is being prepared. It will "
-                    "appear here, ready to download, in a few minutes."
-                )
-                % {"format": export_format.upper()},
-            )
-            return redirect("cohorts_admin:exports", self.cohort.pk)
+            exports_url = reverse("cohorts_admin:exports", args=[self.cohort.pk])
+            return redirect(f"{exports_url}?requested={export.pk}")
         filename = tasks.export_filename(self.cohort, export_format)
         rows = reports.export_rows(self.memberships, self.cohort)
         if export_format == CohortExport.Format.XLSX:
@@ -275,6 +267,10 @@ class ExportListView(CohortMixin, WagtailAdminTemplateMixin, TemplateView):
             CohortExport.objects.filter(cohort=self.cohort)
             .select_related("requested_by")
             .order_by("-created_at", "-pk")[: self.shown]
+        )
+        requested = self.request.GET.get("requested", "")
+        context["requested"] = next(
+            (export for export in context["exports"] if str(export.pk) == requested), None
         )
         context["grid_url"] = reverse("cohorts_admin:grid", args=[self.cohort.pk])
         context["ready"] = CohortExport.Status.READY

@@ -2,8 +2,9 @@
 
 Every row starts from `permissions.visible_memberships(user, cohort)`, which callers pass
 in. Figures per learner (last activity, modules started and completed, learning time) are
-aggregated in the database, so the grid filters, sorts and paginates there; each module's cell then comes
-from one query for the page's enrolments (and, for exports, one per chunk of rows).
+aggregated in the database, so the grid filters, sorts and paginates there; each module's
+cell then comes from one query for the page's enrolments (and, for exports, one per chunk
+of rows).
 """
 
 import csv

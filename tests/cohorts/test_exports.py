@@ -250,15 +250,17 @@ def test_large_cohort_exports_in_the_background(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.get(export_url(cohort, export_format))
     exports_url = reverse("cohorts_admin:exports", args=[cohort.pk])
-    assert response.status_code == 302 and response["Location"] == exports_url
-
     export = CohortExport.objects.get(cohort=cohort)
+    assert response.status_code == 302
+    assert response["Location"] == f"{exports_url}?requested={export.pk}"
+
     assert export.status == CohortExport.Status.READY
     assert export.rows == 3 and export.format == export_format
     assert export.requested_by == lead and export.finished_at is not None
 
-    listing = client.get(exports_url)
+    listing = client.get(response["Location"])
     assert listing.status_code == 200
+    assert "This cohort is large" in listing.content.decode()
     download_url = reverse("cohorts_admin:export_download", args=[cohort.pk, export.pk])
     assert download_url in listing.content.decode()
     assert "Ready to download" in listing.content.decode()
@@ -313,9 +315,11 @@ def test_exports_page_and_pending_downloads(client, lead, cohort):
         cohort=cohort, requested_by=lead, format="csv", status="failed"
     )
     client.force_login(lead)
-    page = client.get(reverse("cohorts_admin:exports", args=[cohort.pk]))
+    url = reverse("cohorts_admin:exports", args=[cohort.pk])
+    page = client.get(url, {"requested": "x' or 1=1"})
     assert page.status_code == 200
     html = page.content.decode()
+    assert "This cohort is large" not in html
     assert "Waiting to start" in html and "Could not be prepared" in html
     for export in (pending, failed):
         url = reverse("cohorts_admin:export_download", args=[cohort.pk, export.pk])
