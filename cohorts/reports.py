@@ -116,17 +116,19 @@ def filter_by_activity(rows: QuerySet[Membership], days: int, *, active: bool):
 def order_rows(rows: QuerySet[Membership], ordering: str | None) -> QuerySet[Membership]:
     """Sort by one of ORDERINGS (with a leading "-" for descending), then by name and id so
     that pages are stable. Anything else sorts by name."""
-    key = (ordering or DEFAULT_ORDERING).removeprefix("-")
-    descending = bool(ordering) and ordering.startswith("-") and key in ORDERINGS
+    ordering = ordering or DEFAULT_ORDERING
+    key = ordering.removeprefix("-")
+    descending = ordering.startswith("-") and key in ORDERINGS
     if key not in ORDERINGS:
         key = DEFAULT_ORDERING
-    by_name = [Lower("learner__last_name"), Lower("learner__first_name")]
-    first: list[Any] = {
+    by_name: list[Any] = [Lower("learner__last_name"), Lower("learner__first_name")]
+    sorts: dict[str, list[Any]] = {
         "name": by_name,
         "organisation": [Lower("learner__organisation__name")],
         "last_activity": [F("last_activity")],
         "completed": [F("completed_count")],
-    }[key]
+    }
+    first = sorts[key]
     if descending:
         first = [expression.desc(nulls_last=True) for expression in first]
     else:
@@ -167,14 +169,6 @@ def attach_cells(rows: Sequence[Membership], modules: Sequence[ModuleColumn]) ->
     for row in rows:
         row.cells = [cells.get((row.learner_id, module.id), NOT_STARTED_CELL) for module in modules]
     return rows
-
-
-def overall_status(row: Membership, module_count: int) -> str:
-    if module_count and row.completed_count >= module_count:
-        return COMPLETED
-    if row.started_count:
-        return IN_PROGRESS
-    return NOT_STARTED
 
 
 def minutes(seconds: int | None) -> int:
