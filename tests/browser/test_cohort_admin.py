@@ -34,6 +34,15 @@ def type_into(page, label: str, text: str) -> None:
     page.keyboard.press("Escape")  # close the date picker, if the field has one
 
 
+def messages_settled(page) -> None:
+    """Wait for Wagtail's messages to finish fading in: axe reads colours mid-fade as
+    blends that fail contrast."""
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.messages > ul')]
+            .every((list) => getComputedStyle(list).opacity === '1')"""
+    )
+
+
 def test_a_lead_creates_a_cohort_with_the_keyboard(page, site_home, sign_in):
     lead = programme_lead(first_name="Tom", last_name="Gallagher", email="lead@example.org")
     co_lead = programme_lead(first_name="Priya", last_name="Shah", email="priya@example.org")
@@ -67,6 +76,7 @@ def test_a_lead_creates_a_cohort_with_the_keyboard(page, site_home, sign_in):
     page.keyboard.press("Enter")
 
     expect(page.get_by_text("The end date must be on or after the start date.")).to_be_visible()
+    messages_settled(page)
     check_page(page, "cohort form with errors")
     assert not Cohort.objects.exists()
 
@@ -84,6 +94,7 @@ def test_a_lead_creates_a_cohort_with_the_keyboard(page, site_home, sign_in):
     expect(page.get_by_text("Cohort 'Northfield leaders 2026' created.")).to_be_visible()
     row = page.get_by_role("row").filter(has_text="Northfield leaders 2026")
     expect(row.get_by_role("cell", name="Priya Shah, Tom Gallagher")).to_be_visible()
+    messages_settled(page)
     check_page(page, "cohort listing")
 
     cohort = Cohort.objects.get()
