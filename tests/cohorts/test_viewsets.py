@@ -397,6 +397,11 @@ def test_a_site_admin_leaves_a_test_account_out_of_reports(client, site_admin, l
     page = client.get(url)
     data = form_data(page.context["form"])
 
+    assert 'name="exclude_from_reports"' in page.content.decode()
+    assert (
+        'name="exclude_from_reports"'
+        in client.get(reverse("wagtailusers_users:add")).content.decode()
+    )
     response = client.post(url, {**data, "exclude_from_reports": "on"})
 
     assert response.status_code == 302, response.context["form"].errors
