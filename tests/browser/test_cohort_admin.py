@@ -101,3 +101,23 @@ def test_a_lead_creates_a_cohort_with_the_keyboard(page, site_home, sign_in):
     assert list(cohort.modules.all()) == [module]
     assert set(cohort.leads.all()) == {lead, co_lead}
     assert cohort.capacity == 40
+
+
+def test_the_edit_and_delete_pages_of_a_cohort_pass_axe(page, site_home, sign_in):
+    from tests.cohorts.factories import make_cohort
+
+    lead = programme_lead(email="lead@example.org")
+    programme = ProgrammePageFactory(parent=site_home, title="Systems leadership")
+    module = ModulePageFactory(parent=programme, title="Seeing the system")
+    cohort = make_cohort(lead=lead, name="Northfield leaders", modules=[module])
+    sign_in(email=lead.email, password=DEFAULT_PASSWORD)
+
+    page.goto(f"/admin/cohorts/edit/{cohort.pk}/")
+    expect(page.get_by_role("textbox", name=re.compile(r"^Name"))).to_have_value(
+        "Northfield leaders"
+    )
+    check_page(page, "cohort edit form")
+
+    page.goto(f"/admin/cohorts/delete/{cohort.pk}/")
+    expect(page.get_by_text(re.compile("Northfield leaders")).first).to_be_visible()
+    check_page(page, "cohort delete confirmation")
