@@ -190,8 +190,19 @@ def export_headings(modules: Sequence[ModuleColumn]) -> list[str]:
     for module in modules:
         headings.append(_("%(module)s status") % {"module": module.title})
         headings.append(_("%(module)s completed on") % {"module": module.title})
-    headings.append(_("Total learning time (minutes)"))
+    headings.extend(
+        [
+            _("Modules completed"),
+            _("Joined the cohort on"),
+            _("Last activity on"),
+            _("Total learning time (minutes)"),
+        ]
+    )
     return headings
+
+
+def _local_date(value: datetime.datetime | None) -> datetime.date | None:
+    return timezone.localtime(value).date() if value is not None else None
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
@@ -227,7 +238,14 @@ def export_rows(
             ]
             for cell in row.cells:
                 values.extend([cell.label, cell.completed_on])
-            values.append(minutes(row.seconds_total))
+            values.extend(
+                [
+                    row.completed_count,
+                    _local_date(row.joined_at),
+                    _local_date(row.last_activity),
+                    minutes(row.seconds_total),
+                ]
+            )
             yield values
 
 

@@ -33,6 +33,9 @@ HEADINGS = [
     "Seeing the system completed on",
     "Leading without authority status",
     "Leading without authority completed on",
+    "Modules completed",
+    "Joined the cohort on",
+    "Last activity on",
     "Total learning time (minutes)",
 ]
 
@@ -75,6 +78,9 @@ def expected_rows(people, cohort):
             day(3),
             "Completed",
             day(1),
+            "2",
+            day(30),
+            day(1),
             "75",
         ],
         [
@@ -88,6 +94,9 @@ def expected_rows(people, cohort):
             "",
             "Not started",
             "",
+            "0",
+            day(30),
+            day(0),
             "10",
         ],
         [
@@ -100,6 +109,9 @@ def expected_rows(people, cohort):
             "Not started",
             "",
             "Not started",
+            "",
+            "0",
+            day(30),
             "",
             "0",
         ],
