@@ -5,7 +5,6 @@ transaction and is safe to repeat where a double click or a retry could repeat i
 """
 
 import datetime
-import secrets
 from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
@@ -19,9 +18,9 @@ from accounts.models import User
 
 from . import scoring
 from .definitions import Questionnaire
+from .join_codes import new_join_code, normalise_join_code
 from .models import Answer, DimensionScore, Instrument, Response, Team, TeamMembership
 
-JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I confusion
 JOIN_CODE_LENGTH = 8
 FOUR_PLACES = Decimal("0.0001")
 
@@ -206,14 +205,6 @@ def response_share(*, learner: User, response: Response, shared: bool) -> Respon
     return response
 
 
-def _new_join_code() -> str:
-    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
-
-
-def normalise_join_code(text: str) -> str:
-    return "".join(character for character in text.upper() if character.isalnum())
-
-
 @transaction.atomic
 def team_create(
     *,
@@ -243,7 +234,7 @@ def team_create(
         created_by=learner,
         code_expires_at=expires_at,
         capacity=capacity,
-        join_code=_new_join_code(),
+        join_code=new_join_code(JOIN_CODE_LENGTH),
     )
     team.full_clean(exclude=["join_code"])
     team.save()

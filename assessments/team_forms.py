@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .services import normalise_join_code
+from .join_codes import normalise_join_code
 
 MAX_TEAM_SIZE = 500
 
@@ -110,12 +110,14 @@ class TeamCreateForm(forms.Form):
 
 
 class JoinForm(forms.Form):
+    """A join code as people type it; subclasses say where the code comes from."""
+
+    code_help_text = gettext_lazy(
+        "8 letters and numbers, from the person who set up the team. For example, K7MP 3QXR."
+    )
     code = forms.CharField(
         label=gettext_lazy("Join code"),
         max_length=32,
-        help_text=gettext_lazy(
-            "8 letters and numbers, from the person who set up the team. For example, K7MP 3QXR."
-        ),
         error_messages={
             "required": gettext_lazy("Enter the join code."),
             "max_length": gettext_lazy("That join code is not right. Check it and try again."),
@@ -124,6 +126,7 @@ class JoinForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = self.code_help_text
         self.fields["code"].widget.attrs.update(
             {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
         )

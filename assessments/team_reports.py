@@ -16,8 +16,8 @@ from django.conf import settings
 from django.db.models import Avg, Count, Max, Min, OuterRef, QuerySet, Subquery
 
 from . import definitions, scoring
+from .join_codes import normalise_join_code
 from .models import Answer, DimensionScore, Instrument, Response, Team, TeamMembership
-from .services import normalise_join_code
 
 
 def team_of_member(*, learner, team_id: int) -> Team | None:

@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from accounts.models import User
+from assessments.join_codes import new_join_code, normalise_join_code
 from modules.models import ModulePage, ProgrammePage
 
 from .models import Cohort, Invitation, Membership
 from .permissions import is_programme_lead, is_site_admin
 
-JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I confusion
 JOIN_CODE_LENGTH = 10
 
 VIEW_ACTION = "cohorts.view"
@@ -33,14 +33,6 @@ class CohortError(ValueError):
 
 class JoinRefused(CohortError):
     pass
-
-
-def new_join_code() -> str:
-    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
-
-
-def normalise_join_code(text: str) -> str:
-    return "".join(character for character in text.upper() if character.isalnum())
 
 
 def _check_dates(start_date, end_date) -> None:
@@ -87,7 +79,7 @@ def cohort_create(
         created_by=lead,
         code_expires_at=code_expires_at,
         capacity=capacity,
-        join_code=new_join_code(),
+        join_code=new_join_code(JOIN_CODE_LENGTH),
     )
     cohort.full_clean(exclude=["join_code"])
     cohort.save()

@@ -1,6 +1,5 @@
 """Learner-facing cohort pages: joining by link and accepting an invitation."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
@@ -15,40 +14,22 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from accounts.models import User
+from assessments import team_forms
+from assessments.join_codes import normalise_join_code
 
 from . import services
 from .models import Cohort, Invitation, Membership
 from .signal_handlers import INVITATION_SESSION_KEY
 
 
-class JoinForm(forms.Form):
-    code = forms.CharField(
-        label=gettext_lazy("Join code"),
-        max_length=32,
-        help_text=gettext_lazy(
-            "10 letters and numbers, from your programme lead. For example, K7MP 3QXR 9A."
-        ),
-        error_messages={
-            "required": gettext_lazy("Enter the join code."),
-            "max_length": gettext_lazy("That join code is not right. Check it and try again."),
-        },
+class JoinForm(team_forms.JoinForm):
+    code_help_text = gettext_lazy(
+        "10 letters and numbers, from your programme lead. For example, K7MP 3QXR 9A."
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["code"].widget.attrs.update(
-            {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
-        )
-
-    def clean_code(self):
-        code = services.normalise_join_code(self.cleaned_data["code"])
-        if not code:
-            raise forms.ValidationError(_("Enter the join code."))
-        return code
 
 
 def cohort_by_code(code: str) -> Cohort | None:
-    normalised = services.normalise_join_code(code)
+    normalised = normalise_join_code(code)
     if not normalised:
         return None
     return Cohort.objects.filter(join_code=normalised).first()

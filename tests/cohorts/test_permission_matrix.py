@@ -190,9 +190,7 @@ def test_the_listing_shows_a_lead_only_their_own_cohorts(client, world):
     assert world["cohort"].name not in page
 
 
-def test_the_hidden_learner_is_findable_where_allowed_so_the_checks_above_can_fail(
-    client, world
-):
+def test_the_hidden_learner_is_findable_where_allowed_so_the_checks_above_can_fail(client, world):
     hidden = world["other"].members.get()
     theirs = urls(world["other"], world["theirs"])
 
