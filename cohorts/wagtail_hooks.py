@@ -1,13 +1,15 @@
 """The lead's corner of the Wagtail admin: the Cohorts menu and each cohort's pages."""
 
+from django.db.models import Count, Q
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.components import Component
 from wagtail.permissions import register_permission_policy
 
 from accounts.roles import PROGRAMME_LEAD, STAFF_ROLES
 
-from . import admin_urls
+from . import admin_urls, permissions
 from .models import Cohort
 from .services import EXPORT_ACTION, VIEW_ACTION
 from .viewsets import CohortPermissionPolicy, CohortViewSet
@@ -62,3 +64,39 @@ def show_leads_only_their_cohorts(request, menu_items):
     """A programme lead and nothing more sees their own menu, not the rest of the admin."""
     if is_only_a_programme_lead(request.user):
         menu_items[:] = [item for item in menu_items if item.name not in HIDDEN_FROM_LEADS]
+
+
+class CohortsPanel(Component):
+    """The admin home's list of the cohorts the user may see, with their dashboards."""
+
+    name = "cohorts"
+    template_name = "cohorts/admin/home_panel.html"
+    order = 50  # above Wagtail's own panels: for a lead, this is what the admin is for
+    shown = 10
+
+    def __init__(self, cohorts):
+        self.cohorts = cohorts
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        cohorts = list(self.cohorts[: self.shown + 1])
+        context["cohorts"] = cohorts[: self.shown]
+        context["more"] = len(cohorts) > self.shown
+        return context
+
+
+@hooks.register("construct_homepage_panels")
+def add_cohorts_panel(request, panels):
+    if not (permissions.is_programme_lead(request.user) or permissions.is_site_admin(request.user)):
+        return
+    cohorts = (
+        permissions.visible_cohorts(request.user)
+        .annotate(
+            member_count=Count(
+                "memberships",
+                filter=Q(memberships__learner__exclude_from_reports=False),
+            )
+        )
+        .order_by("-created_at")
+    )
+    panels.append(CohortsPanel(cohorts))

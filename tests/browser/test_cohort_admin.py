@@ -121,3 +121,18 @@ def test_the_edit_and_delete_pages_of_a_cohort_pass_axe(page, site_home, sign_in
     page.goto(f"/admin/cohorts/delete/{cohort.pk}/")
     expect(page.get_by_text(re.compile("Northfield leaders")).first).to_be_visible()
     check_page(page, "cohort delete confirmation")
+
+
+def test_a_leads_admin_home_lists_their_cohorts_and_passes_axe(page, site_home, sign_in):
+    from tests.cohorts.factories import make_cohort
+
+    lead = programme_lead(email="lead@example.org")
+    cohort = make_cohort(lead=lead, name="Northfield leaders")
+    sign_in(email=lead.email, password=DEFAULT_PASSWORD)
+
+    page.goto("/admin/")
+    panel = page.get_by_role("main")
+    expect(panel.get_by_role("link", name="Northfield leaders")).to_have_attribute(
+        "href", f"/admin/cohorts/{cohort.pk}/"
+    )
+    check_page(page, "a lead's admin home")
