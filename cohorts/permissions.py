@@ -25,11 +25,24 @@ def is_programme_lead(user) -> bool:
     return user.groups.filter(name=PROGRAMME_LEAD).exists()
 
 
+def _cohort_roles(user) -> set[str]:
+    """Which of the two roles that see learners `user` holds (one query)."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    roles = set(
+        user.groups.filter(name__in=(SITE_ADMIN, PROGRAMME_LEAD)).values_list("name", flat=True)
+    )
+    if user.is_superuser:
+        roles.add(SITE_ADMIN)
+    return roles
+
+
 def visible_cohorts(user) -> QuerySet[Cohort]:
     """The cohorts whose learners `user` may see."""
-    if is_site_admin(user):
+    roles = _cohort_roles(user)
+    if SITE_ADMIN in roles:
         return Cohort.objects.all()
-    if is_programme_lead(user):
+    if PROGRAMME_LEAD in roles:
         return Cohort.objects.filter(leads=user)
     return Cohort.objects.none()
 

@@ -365,7 +365,7 @@ def test_export_rows_cost_one_enrolment_query_per_chunk(
     lead, cohort, cohort_modules, django_assert_num_queries
 ):
     add_members(cohort, [UserFactory() for _ in range(7)])
-    memberships = permissions.visible_memberships(lead, cohort)  # two queries for the role
+    memberships = permissions.visible_memberships(lead, cohort)  # one query for the roles
     # Modules (2), the member iterator (1), then one enrolment query for each of the
     # four chunks of 3.
     with django_assert_num_queries(7):
@@ -373,4 +373,4 @@ def test_export_rows_cost_one_enrolment_query_per_chunk(
     assert len(rows) == 11
 
 
-CSV_EXPORT_QUERIES = 18
+CSV_EXPORT_QUERIES = 16

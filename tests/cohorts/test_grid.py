@@ -266,4 +266,4 @@ def test_grid_queries_do_not_grow_with_the_cohort(
     assert response.context["paginator"].count == 57
 
 
-GRID_QUERIES = 26
+GRID_QUERIES = 24
