@@ -1,8 +1,13 @@
 """Self-assessments in the Wagtail admin: the instrument snippet, with its statistics."""
 
-from django.urls import path
+from django.contrib import messages
+from django.db.models import Q
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -52,3 +57,35 @@ class InstrumentViewSet(SnippetViewSet):
 
 
 register_snippet(InstrumentViewSet)
+
+
+@hooks.register("before_delete_snippet")
+def keep_instruments_that_people_answered(request, instances):
+    """Refuse to delete an instrument that has responses or teams, one at a time or in bulk.
+
+    Learners' results point at it (and must outlive any edit), so the database would
+    refuse too; this says why, and what to do instead, rather than failing.
+    """
+    ids = [instance.pk for instance in instances if isinstance(instance, Instrument)]
+    if not ids:
+        return None
+    answered = list(
+        Instrument.objects.filter(pk__in=ids)
+        .filter(Q(responses__isnull=False) | Q(teams__isnull=False))
+        .distinct()
+        .values_list("title", flat=True)
+    )
+    if not answered:
+        return None
+    messages.error(
+        request,
+        ngettext(
+            "%(titles)s has responses or teams, so it cannot be deleted: learners' results "
+            "depend on it. Unpublish it instead to stop new answers.",
+            "%(titles)s have responses or teams, so they cannot be deleted: learners' "
+            "results depend on them. Unpublish them instead to stop new answers.",
+            len(answered),
+        )
+        % {"titles": ", ".join(f"“{title}”" for title in answered)},
+    )
+    return redirect(reverse("wagtailsnippets_assessments_instrument:list"))

@@ -19,7 +19,7 @@ from assessments.admin_views import safe_cell
 from assessments.models import Instrument, Response
 from tests.factories import OrganisationFactory, UserFactory
 
-from .factories import build_instrument, dimension, keys_of, submit
+from .factories import build_instrument, dimension, keys_of, small_instrument, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -643,3 +643,45 @@ def test_figures_and_answers_are_withheld_until_enough_people_have_answered(
 
     assert "2 submitted so far" not in page_text(editor_client.get(statistics_url(instrument)))
     assert len(read_csv(editor_client.get(csv_url(instrument)))) == 3 * 6
+
+
+def test_an_answered_instrument_cannot_be_deleted_and_says_why(editor_client, instrument, learner):
+    submit(learner, instrument, 2)
+    url = reverse("wagtailsnippets_assessments_instrument:delete", args=[instrument.pk])
+
+    confirm = editor_client.get(url)
+    refused = editor_client.post(url)
+
+    assert confirm.status_code == 302 and refused.status_code == 302
+    assert refused.url == reverse("wagtailsnippets_assessments_instrument:list")
+    assert Instrument.objects.filter(pk=instrument.pk).exists()
+    shown = [str(message) for message in get_messages(refused.wsgi_request)]
+    assert any("cannot be deleted" in message and "Unpublish" in message for message in shown)
+
+
+def test_an_answered_instrument_survives_a_bulk_delete_too(editor_client, instrument, learner):
+    unanswered = small_instrument(slug="never-answered", title="Never answered")
+    submit(learner, instrument, 2)
+    url = reverse(
+        "wagtail_bulk_action",
+        args=["assessments", "instrument", "delete"],
+    )
+
+    response = editor_client.post(f"{url}?id={instrument.pk}&id={unanswered.pk}")
+
+    assert response.status_code == 302
+    assert Instrument.objects.filter(pk=instrument.pk).exists()
+    assert Instrument.objects.filter(pk=unanswered.pk).exists()  # nothing half-done
+    # The same request for the unanswered one alone does delete it.
+    editor_client.post(f"{url}?id={unanswered.pk}")
+    assert not Instrument.objects.filter(pk=unanswered.pk).exists()
+
+
+def test_an_instrument_nobody_answered_can_be_deleted(editor_client):
+    unanswered = small_instrument(slug="never-answered", title="Never answered")
+    url = reverse("wagtailsnippets_assessments_instrument:delete", args=[unanswered.pk])
+
+    response = editor_client.post(url)
+
+    assert response.status_code == 302
+    assert not Instrument.objects.filter(pk=unanswered.pk).exists()
