@@ -31,20 +31,11 @@ from wagtail.snippets.views import snippets as snippet_views
 
 from . import statistics
 from .models import Instrument, Response
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from .spreadsheets import Echo, safe_cell
 
 
 def user_can_see_statistics(user) -> bool:
     return user.is_authenticated and user.has_perm("assessments.change_instrument")
-
-
-def safe_cell(value):
-    """A CSV cell a spreadsheet will not run as a formula: text starting =, +, -, @ (or a
-    tab or carriage return) gets a leading quote. Numbers are left as numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 class StatisticsURLMixin:
@@ -204,13 +195,6 @@ class InstrumentStatisticsView(InstrumentObjectMixin, WagtailAdminTemplateMixin,
         context["csv_url"] = self.csv_url
         context["edit_url"] = reverse(self.edit_url_name, args=(quote(self.object.pk),))
         return context
-
-
-class Echo:
-    """A file-like object whose write returns what it was given, for streaming a CSV."""
-
-    def write(self, value):
-        return value
 
 
 class InstrumentStatisticsCSVView(InstrumentObjectMixin, View):

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
-from assessments.admin_views import Echo, safe_cell
+from assessments.spreadsheets import Echo, safe_cell
 from modules.models import Enrolment
 
 from .models import Cohort, Membership

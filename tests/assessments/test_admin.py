@@ -15,8 +15,8 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 from accounts.models import User
 from accounts.roles import COURSE_EDITOR, PROGRAMME_LEAD, SITE_ADMIN
 from assessments import services, statistics
-from assessments.admin_views import safe_cell
 from assessments.models import Instrument, Response
+from assessments.spreadsheets import safe_cell
 from tests.factories import OrganisationFactory, UserFactory
 
 from .factories import build_instrument, dimension, keys_of, small_instrument, submit
