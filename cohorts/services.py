@@ -10,16 +10,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from accounts.models import User
+from accounts.roles import PROGRAMME_LEAD, SITE_ADMIN
 from assessments.join_codes import new_join_code, normalise_join_code
 from modules.models import ModulePage, ProgrammePage
 
 from .models import Cohort, Invitation, Membership
-from .permissions import is_programme_lead, is_site_admin
 
 JOIN_CODE_LENGTH = 10
 
@@ -41,9 +42,15 @@ def _check_dates(start_date, end_date) -> None:
 
 
 def _check_leads(leads: Iterable[User]) -> list[User]:
-    leads = list(leads)
+    """`leads` if every one holds a role that may lead a cohort (one query)."""
+    leads = list(dict.fromkeys(leads))
+    allowed = set(
+        User.objects.filter(pk__in=[lead.pk for lead in leads])
+        .filter(Q(is_superuser=True) | Q(groups__name__in=(PROGRAMME_LEAD, SITE_ADMIN)))
+        .values_list("pk", flat=True)
+    )
     for lead in leads:
-        if not (is_programme_lead(lead) or is_site_admin(lead)):
+        if lead.pk not in allowed or not lead.is_active:
             raise CohortError(
                 _("%(name)s is not a programme lead, so cannot lead a cohort.")
                 % {"name": lead.get_full_name() or lead.email}
@@ -51,61 +58,22 @@ def _check_leads(leads: Iterable[User]) -> list[User]:
     return leads
 
 
-@transaction.atomic
-def cohort_create(
-    *,
-    lead: User,
-    name: str,
-    description: str = "",
-    start_date: datetime.date | None = None,
-    end_date: datetime.date | None = None,
-    programmes: Iterable[ProgrammePage] = (),
-    modules: Iterable[ModulePage] = (),
-    co_leads: Iterable[User] = (),
-    code_expires_at: datetime.datetime | None = None,
-    capacity: int | None = None,
-) -> Cohort:
-    """A new cohort led by `lead` (and any co-leads), with its own join code."""
-    name = " ".join(name.split())
-    if not name:
-        raise CohortError(_("Give the cohort a name."))
-    _check_dates(start_date, end_date)
-    leads = _check_leads([lead, *co_leads])
-    cohort = Cohort(
-        name=name,
-        description=description.strip(),
-        start_date=start_date,
-        end_date=end_date,
-        created_by=lead,
-        code_expires_at=code_expires_at,
-        capacity=capacity,
-        join_code=new_join_code(JOIN_CODE_LENGTH),
-    )
-    cohort.full_clean(exclude=["join_code"])
-    cohort.save()
-    cohort.leads.set(leads)
-    cohort.programmes.set(programmes)
-    cohort.modules.set(modules)
-    log(instance=cohort, action="wagtail.create", user=lead)
-    return cohort
-
-
-@transaction.atomic
-def cohort_update(
-    *,
+def _save_details(
     cohort: Cohort,
+    *,
     user: User,
+    action: str,
     name: str,
-    description: str = "",
-    start_date: datetime.date | None = None,
-    end_date: datetime.date | None = None,
-    programmes: Iterable[ProgrammePage] = (),
-    modules: Iterable[ModulePage] = (),
-    leads: Iterable[User] = (),
-    code_expires_at: datetime.datetime | None = None,
-    capacity: int | None = None,
+    description: str,
+    start_date: datetime.date | None,
+    end_date: datetime.date | None,
+    programmes: Iterable[ProgrammePage],
+    modules: Iterable[ModulePage],
+    leads: Iterable[User],
+    code_expires_at: datetime.datetime | None,
+    capacity: int | None,
 ) -> Cohort:
-    """Change a cohort's details; its members and their progress are never touched."""
+    """Check and save what a lead can set on a cohort, and log it (create and edit alike)."""
     name = " ".join(name.split())
     if not name:
         raise CohortError(_("Give the cohort a name."))
@@ -124,8 +92,71 @@ def cohort_update(
     cohort.leads.set(leads)
     cohort.programmes.set(programmes)
     cohort.modules.set(modules)
-    log(instance=cohort, action="wagtail.edit", user=user)
+    log(instance=cohort, action=action, user=user)
     return cohort
+
+
+@transaction.atomic
+def cohort_create(
+    *,
+    lead: User,
+    name: str,
+    description: str = "",
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+    programmes: Iterable[ProgrammePage] = (),
+    modules: Iterable[ModulePage] = (),
+    co_leads: Iterable[User] = (),
+    code_expires_at: datetime.datetime | None = None,
+    capacity: int | None = None,
+) -> Cohort:
+    """A new cohort led by `lead` (and any co-leads), with its own join code."""
+    return _save_details(
+        Cohort(created_by=lead, join_code=new_join_code(JOIN_CODE_LENGTH)),
+        user=lead,
+        action="wagtail.create",
+        name=name,
+        description=description,
+        start_date=start_date,
+        end_date=end_date,
+        programmes=programmes,
+        modules=modules,
+        leads=[lead, *co_leads],
+        code_expires_at=code_expires_at,
+        capacity=capacity,
+    )
+
+
+@transaction.atomic
+def cohort_update(
+    *,
+    cohort: Cohort,
+    user: User,
+    name: str,
+    description: str = "",
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+    programmes: Iterable[ProgrammePage] = (),
+    modules: Iterable[ModulePage] = (),
+    leads: Iterable[User] = (),
+    code_expires_at: datetime.datetime | None = None,
+    capacity: int | None = None,
+) -> Cohort:
+    """Change a cohort's details; its members and their progress are never touched."""
+    return _save_details(
+        cohort,
+        user=user,
+        action="wagtail.edit",
+        name=name,
+        description=description,
+        start_date=start_date,
+        end_date=end_date,
+        programmes=programmes,
+        modules=modules,
+        leads=leads,
+        code_expires_at=code_expires_at,
+        capacity=capacity,
+    )
 
 
 def _add_member(cohort: Cohort, learner: User) -> bool:
