@@ -8,7 +8,6 @@ start from `permissions.visible_memberships`.
 from io import BytesIO
 
 from django.conf import settings
-from django.db import transaction
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -216,10 +215,9 @@ class LearnerGridView(CohortMixin, ReportView):
             user=user, cohort=self.cohort, action=services.EXPORT_ACTION, detail=export_format
         )
         if self.memberships.count() > background_threshold():
-            with transaction.atomic():
-                export = tasks.cohort_export_start(
-                    cohort=self.cohort, user=user, export_format=export_format
-                )
+            export = services.cohort_export_request(
+                cohort=self.cohort, user=user, export_format=export_format
+            )
             exports_url = reverse("cohorts_admin:exports", args=[self.cohort.pk])
             return redirect(f"{exports_url}?requested={export.pk}")
         filename = tasks.export_filename(self.cohort, export_format)

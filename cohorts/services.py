@@ -20,7 +20,8 @@ from accounts.roles import PROGRAMME_LEAD, SITE_ADMIN
 from assessments.join_codes import new_join_code, normalise_join_code
 from modules.models import ModulePage, ProgrammePage
 
-from .models import Cohort, Invitation, Membership
+from . import tasks
+from .models import Cohort, CohortExport, Invitation, Membership
 
 JOIN_CODE_LENGTH = 10
 
@@ -303,3 +304,11 @@ def invitations_accept_for_email(*, learner: User) -> list[Cohort]:
         invitation.save(update_fields=["accepted_at", "accepted_by"])
         cohorts.append(invitation.cohort)
     return cohorts
+
+
+@transaction.atomic
+def cohort_export_request(*, cohort: Cohort, user: User, export_format: str) -> CohortExport:
+    """Record a requested export and queue it to be built once the transaction commits."""
+    export = CohortExport.objects.create(cohort=cohort, requested_by=user, format=export_format)
+    transaction.on_commit(lambda: tasks.cohort_export_build.enqueue(export.pk))
+    return export

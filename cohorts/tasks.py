@@ -1,8 +1,8 @@
 """Background work for cohorts, through Django's tasks API (the django-tasks backport).
 
 Exports of large cohorts are built here rather than in the request: the lead asks for one,
-`cohort_export_start` records it and queues `cohort_export_build` once the request's
-transaction commits, and the exports page offers the file when it is ready.
+`services.cohort_export_request` records it and queues `cohort_export_build` once the
+request's transaction commits, and the exports page offers the file when it is ready.
 """
 
 import io
@@ -10,7 +10,6 @@ import logging
 import tempfile
 
 from django.core.files import File
-from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django_tasks import task
@@ -25,13 +24,6 @@ def export_filename(cohort: Cohort, export_format: str, *, day=None) -> str:
     """e.g. "leading-across-northfield-learners-2025-05-03.csv" (today, unless `day`)."""
     stamp = (day or timezone.localdate()).isoformat()
     return f"{slugify(cohort.name) or 'cohort'}-learners-{stamp}.{export_format}"
-
-
-def cohort_export_start(*, cohort: Cohort, user, export_format: str) -> CohortExport:
-    """Record a requested export and queue it to be built after the transaction commits."""
-    export = CohortExport.objects.create(cohort=cohort, requested_by=user, format=export_format)
-    transaction.on_commit(lambda: cohort_export_build.enqueue(export.pk))
-    return export
 
 
 @task()
