@@ -98,6 +98,6 @@ test: install system-packages node-packages lint checks test-sqlite test-postgre
 	@printf '\n==== make test: all phases passed in %ss ====\n' "$$(( $$(date +%s) - $(START) ))"
 
 clean:
-	rm -rf .test-media test-results .pytest_cache .ruff_cache .mypy_cache .hypothesis .test-db-*.sqlite3*
+	rm -rf .test-media .test-private test-results .pytest_cache .ruff_cache .mypy_cache .hypothesis .test-db-*.sqlite3*
 	find . -path ./.venv -prune -o -path ./node_modules -prune -o \
 		-name __pycache__ -type d -prune -exec rm -rf {} +

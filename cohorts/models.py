@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.storage import RandomName, private_storage
+
 
 class Cohort(models.Model):
     name = models.CharField(_("name"), max_length=120)
@@ -79,7 +81,11 @@ class Membership(models.Model):
 
 
 class Invitation(models.Model):
-    """An email address invited to a cohort before it had an account."""
+    """An email address invited to a cohort by a lead.
+
+    Only the owner of that address (a signed-in user whose verified email is the same)
+    may accept or decline it, and only until it expires; it is used once.
+    """
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()  # stored in lower case
@@ -88,6 +94,9 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    # When the worker handed the invitation's email to the mail server (None: not yet).
+    sent_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -96,11 +105,13 @@ class Invitation(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    declined_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["cohort", "email"], name="one_invitation_per_email")
         ]
+        indexes = [models.Index(fields=["email"], name="invitation_email_idx")]
 
     def __str__(self):
         return f"{self.email} to {self.cohort_id}"
@@ -125,10 +136,15 @@ class CohortExport(models.Model):
     )
     format = models.CharField(max_length=4, choices=Format)
     status = models.CharField(max_length=8, choices=Status, default=Status.PENDING)
-    file = models.FileField(upload_to="cohort-exports/", blank=True)
+    # In the private storage under a random name: never where a web server publishes files.
+    file = models.FileField(
+        storage=private_storage, upload_to=RandomName("cohort-exports"), blank=True
+    )
     rows = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When the file is deleted (`manage.py cohort_exports_expire`); set once it is ready.
+    expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]

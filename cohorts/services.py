@@ -9,6 +9,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -241,6 +242,7 @@ def cohort_invite(*, cohort: Cohort, invited_by: User, emails: Iterable[str]) ->
                     email=email,
                     token=secrets.token_urlsafe(32),
                     invited_by=invited_by,
+                    expires_at=now + datetime.timedelta(days=settings.COHORT_INVITATION_DAYS),
                 )
             )
     Membership.objects.bulk_create(new_members, ignore_conflicts=True)

@@ -217,6 +217,11 @@ MIN_GROUP_SIZE = int(os.environ.get("MIN_GROUP_SIZE", "3"))
 COHORT_EXPORT_BACKGROUND_THRESHOLD = int(
     os.environ.get("COHORT_EXPORT_BACKGROUND_THRESHOLD", "500")
 )
+# Exports built in the background are deleted this many days after they are ready
+# (`manage.py cohort_exports_expire`, run on a schedule).
+COHORT_EXPORT_RETENTION_DAYS = int(os.environ.get("COHORT_EXPORT_RETENTION_DAYS", "7"))
+# An invitation to a cohort can be accepted for this many days after it is sent.
+COHORT_INVITATION_DAYS = int(os.environ.get("COHORT_INVITATION_DAYS", "30"))
 
 # Email ------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Leading Together <noreply@example.org>")
@@ -243,8 +248,19 @@ STATIC_ROOT = BASE_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "lms" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Files holding personal data (exports, data downloads) go to the "private" storage: never
+# under MEDIA_ROOT, never published by a web server, readable only by the site's own user.
+PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", BASE_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "core.storage.PrivateFileSystemStorage",
+        "OPTIONS": {
+            "location": PRIVATE_ROOT,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

@@ -13,6 +13,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 STAFF_MFA_REQUIRED = False
 MEDIA_ROOT = BASE_DIR / ".test-media"
+PRIVATE_ROOT = BASE_DIR / ".test-private"
+STORAGES["private"]["OPTIONS"]["location"] = PRIVATE_ROOT
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
