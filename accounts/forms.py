@@ -1,6 +1,5 @@
 from allauth.account import forms as allauth_forms
 from allauth.account.forms import SignupForm as AllauthSignupForm
-from allauth.account.internal.flows.manage_email import email_already_exists
 from allauth.mfa.base import forms as mfa_forms
 from allauth.mfa.totp import forms as totp_forms
 from django import forms
@@ -242,12 +241,6 @@ class SignupForm(PlainWordsMixin, NameAndRoleMixin, OrganisationChoiceMixin, All
             "Enter an email address in the correct format, like name@example.org."
         )
         self.order_fields(self.field_order)
-
-    def validate_unique_email(self, value):
-        # A clear message next to the field, as the sign-up page promises. Password reset
-        # and log-in still do not reveal whether an address has an account.
-        email, _exists = email_already_exists(value, always_raise=True)
-        return email
 
     def save(self, request):
         # One transaction: the proposed organisation, the user, their role and their

@@ -148,21 +148,37 @@ def test_proposing_an_existing_name_in_other_case_joins_that_organisation(client
 @pytest.mark.django_db
 @pytest.mark.parametrize("existing_email", ["nia.okafor@example.org", "Nia.Okafor@Example.ORG"])
 @pytest.mark.parametrize("submitted_email", ["nia.okafor@example.org", "NIA.OKAFOR@example.org"])
-def test_duplicate_email_in_any_case_is_a_field_error(
+def test_signing_up_with_a_registered_address_looks_like_any_sign_up(
     client, home_page, organisation, counts, mailoutbox, existing_email, submitted_email
 ):
-    UserFactory(email=existing_email.lower())
+    """Nobody can learn from the sign-up form which addresses have accounts: the answer
+    is the same as for a new address, and the owner is told by email instead."""
+    owner = UserFactory(email=existing_email.lower())
+    fresh = client.post(
+        SIGNUP_URL, signup_data(organisation=organisation.pk, email="someone.new@example.org")
+    )
+    mailoutbox.clear()
+    client.logout()
     before = counts()
 
     response = client.post(
-        SIGNUP_URL, signup_data(organisation=organisation.pk, email=submitted_email)
+        SIGNUP_URL,
+        signup_data(
+            email=submitted_email,
+            new_organisation_name="Riverside Wellbeing Collective",
+            new_organisation_type=Organisation.Type.CHARITY,
+        ),
     )
 
-    assert response.status_code == 200
-    assert "email" in response.context["form"].errors
-    assert "nhsuk-error-summary" in response.content.decode()
-    assert counts() == before
-    assert mailoutbox == []
+    assert response.status_code == fresh.status_code == 302
+    assert response["Location"] == fresh["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert "already" not in page.lower()
+    assert counts() == before  # no user, no address and no proposed organisation
+    assert not Organisation.objects.filter(name="Riverside Wellbeing Collective").exists()
+    [message] = mailoutbox
+    assert message.to == [owner.email]
+    assert "you already have an account" in message.body
 
 
 BAD_ORGANISATION_NAMES = [
