@@ -93,11 +93,9 @@ class LessonAnswerView(View):
     http_method_names = ["post"]
 
     def post(self, request, lesson_id: int, block_id: str):
-        if refusal := lesson_refusal(request):
+        lesson, module = accessible_lesson(lesson_id)
+        if refusal := lesson_refusal(request, next_url=lesson.get_url(request)):
             return refusal
-        lesson = LessonPage.objects.live().public().filter(pk=lesson_id).first()
-        if lesson is None:
-            raise Http404
         block = next((block for block in lesson.body if block.id == block_id), None)
         interaction = INTERACTIONS.get(block.block_type) if block is not None else None
         if interaction is None:
@@ -112,14 +110,16 @@ class LessonAnswerView(View):
                 lesson.get_template(request),
                 lesson.get_context(request, bound_forms={block.id: form}),
             )
-        module = lesson_module(lesson)
         interaction.save(form=form, learner=request.user, lesson=lesson, module=module, block=block)
         messages.success(request, interaction.saved_message)
         return redirect(f"{lesson.get_url(request)}#block-{block.id}")
 
 
 def accessible_lesson(lesson_id: int) -> tuple[LessonPage, ModulePage]:
-    """A live, public lesson in a live module, with its module; otherwise 404."""
+    """A live, public lesson in a live module, with its module; otherwise 404.
+
+    The one check of which lessons may be answered, completed or uncompleted: every post
+    about a lesson goes through it before anything else."""
     lesson = LessonPage.objects.live().public().filter(pk=lesson_id).first()
     module = lesson_module(lesson) if lesson is not None else None
     if module is None or not module.live:

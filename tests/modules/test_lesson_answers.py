@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 from django.contrib.auth.models import Group
+from wagtail.models import Page
 
 from modules.models import ChecklistProgress, JournalEntry, KnowledgeCheckAttempt, LessonPage
 from tests.factories import UserFactory
@@ -258,7 +259,19 @@ def test_answer_urls_refuse_get_and_anonymous_posts(client, lesson):
     response = client.post(answer_url(lesson, block), {f"{block.id}-text": "Hello"})
 
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/")
+    assert response["Location"] == f"/accounts/login/?next={lesson.url}"
+    assert not JournalEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_live_lesson_in_an_unpublished_module_refuses_answers(signed_in, lesson):
+    """The same guard as completing a lesson: the module must be live too."""
+    block = block_of(lesson, "reflection")
+    Page.objects.filter(pk=lesson.get_parent().pk).update(live=False)  # the lesson stays live
+
+    response = post_answer(signed_in, lesson, block, text="Through the back door")
+
+    assert response.status_code == 404
     assert not JournalEntry.objects.exists()
 
 
