@@ -1,16 +1,21 @@
 """The lead's corner of the Wagtail admin: the Cohorts menu and each cohort's pages."""
 
+from django.contrib import messages
 from django.db.models import Count, Q
-from django.urls import include, path
+from django.shortcuts import redirect
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.permissions import register_permission_policy
 
+from accounts.models import User
 from accounts.roles import PROGRAMME_LEAD, STAFF_ROLES
 
 from . import admin_urls, permissions
 from .models import Cohort
+from .selectors import cohorts_left_without_a_lead
 from .services import EXPORT_ACTION, VIEW_ACTION
 from .viewsets import CohortPermissionPolicy, CohortViewSet
 
@@ -100,3 +105,42 @@ def add_cohorts_panel(request, panels):
         .order_by("-created_at")
     )
     panels.append(CohortsPanel(cohorts))
+
+
+# A cohort always has a lead ------------------------------------------------------------
+
+
+def refuse_to_leave_cohorts_without_a_lead(request, users, back_url: str):
+    """A redirect with a message naming the cohorts if deleting `users` would leave any
+    cohort with no lead; None if every cohort keeps one."""
+    orphaned = list(cohorts_left_without_a_lead(users).values_list("name", flat=True))
+    if not orphaned:
+        return None
+    messages.error(
+        request,
+        ngettext(
+            "Not deleted: this would leave the cohort %(cohorts)s with no lead. Give it "
+            "another lead first.",
+            "Not deleted: this would leave the cohorts %(cohorts)s with no lead. Give each "
+            "of them another lead first.",
+            len(orphaned),
+        )
+        % {"cohorts": ", ".join(f"'{name}'" for name in orphaned)},
+    )
+    return redirect(back_url)
+
+
+@hooks.register("before_delete_user")
+def keep_a_lead_when_deleting_a_user(request, user):
+    return refuse_to_leave_cohorts_without_a_lead(
+        request, [user], reverse("wagtailusers_users:edit", args=[user.pk])
+    )
+
+
+@hooks.register("before_bulk_action")
+def keep_a_lead_when_deleting_users_in_bulk(request, action_type, objects, action_class):
+    if action_type != "delete" or action_class.model is not User:
+        return None
+    return refuse_to_leave_cohorts_without_a_lead(
+        request, objects, reverse("wagtailusers_users:index")
+    )
