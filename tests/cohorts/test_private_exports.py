@@ -48,8 +48,8 @@ def storage(settings, tmp_path, monkeypatch):
     """The configured private storage (same backend and options), with PRIVATE_ROOT and
     MEDIA_ROOT moved to this test's own folders, so that "nothing else there" is exact.
 
-    The model field resolved its storage when the models loaded, so it is pointed at the
-    storage that the changed `STORAGES` now yields, as a new deployment's would be.
+    The model field resolved its storage (a callable) when the models loaded, so it is
+    resolved again under the changed `STORAGES`, as a freshly started process would.
     """
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_ROOT = tmp_path / "private"
@@ -63,9 +63,10 @@ def storage(settings, tmp_path, monkeypatch):
             },
         },
     }
-    private = private_storage()
-    monkeypatch.setattr(CohortExport._meta.get_field("file"), "storage", private)
-    return private
+    field = CohortExport._meta.get_field("file")
+    if hasattr(field, "_storage_callable"):  # resolve it again, as a fresh process would
+        monkeypatch.setattr(field, "storage", field._storage_callable())
+    return field.storage
 
 
 def local_path(storage, name: str) -> Path:
