@@ -31,7 +31,7 @@ def test_a_private_file_is_an_uncached_attachment_under_the_given_name(storage):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == b"learner\nAmira Khan\n"
     assert all("Zq3x" not in value for _header, value in response.items())
-    response.close()
+    response.file_to_stream.close()
 
 
 def test_the_caller_may_name_the_content_type(storage):
@@ -45,14 +45,14 @@ def test_the_caller_may_name_the_content_type(storage):
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response.close()
+    response.file_to_stream.close()
 
 
 def test_an_unknown_type_is_a_plain_download(storage):
     name = storage.save("a.bin", ContentFile(b"\x00"))
     response = private_file_response(storage=storage, name=name, filename="data.unknownext")
     assert response["Content-Type"] == "application/octet-stream"
-    response.close()
+    response.file_to_stream.close()
 
 
 def test_a_name_outside_ascii_is_encoded(storage):
@@ -61,7 +61,7 @@ def test_a_name_outside_ascii_is_encoded(storage):
     assert response["Content-Disposition"] == (
         "attachment; filename*=utf-8''Si%C3%A2n%E2%80%99s%20data.csv"
     )
-    response.close()
+    response.file_to_stream.close()
 
 
 @pytest.mark.parametrize("name", ["", "exports/gone.csv"])
