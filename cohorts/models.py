@@ -117,8 +117,30 @@ class Invitation(models.Model):
         return f"{self.email} to {self.cohort_id}"
 
 
+EXPORT_FOLDER = "cohort-exports"
+
+
+class CohortExportQuerySet(models.QuerySet):
+    def downloadable(self, *, now):
+        """Ready, and not yet past their expiry (the sweep may not have run yet)."""
+        return self.filter(status=CohortExport.Status.READY).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+        )
+
+    def expired(self, *, now, retention):
+        """Past their expiry; or with no expiry (failed, pending or running ones whose worker
+        is long gone, or made before exports expired) and older than `retention`, a
+        timedelta."""
+        return self.filter(
+            Q(expires_at__lte=now) | Q(expires_at__isnull=True, created_at__lte=now - retention)
+        )
+
+
 class CohortExport(models.Model):
-    """A spreadsheet of a cohort's progress, built in the background for large cohorts."""
+    """A spreadsheet of a cohort's progress, built in the background for large cohorts.
+
+    Deleted (file and row) once `expires_at` has passed, by `manage.py cohort_exports_expire`.
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to start")
@@ -138,13 +160,15 @@ class CohortExport(models.Model):
     status = models.CharField(max_length=8, choices=Status, default=Status.PENDING)
     # In the private storage under a random name: never where a web server publishes files.
     file = models.FileField(
-        storage=private_storage, upload_to=RandomName("cohort-exports"), blank=True
+        storage=private_storage, upload_to=RandomName(EXPORT_FOLDER), blank=True
     )
     rows = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     # When the file is deleted (`manage.py cohort_exports_expire`); set once it is ready.
     expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    objects = CohortExportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -22,11 +22,17 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 
+from core.downloads import mark_private, private_file_response
+
 from . import permissions, reports, services, tasks
 from .models import CohortExport
 from .report_filters import LearnerGridFilterSet
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPES = {
+    CohortExport.Format.CSV: "text/csv; charset=utf-8",
+    CohortExport.Format.XLSX: XLSX_CONTENT_TYPE,
+}
 
 TAG_CLASSES = {
     reports.COMPLETED: "w-status w-status--label",
@@ -234,8 +240,7 @@ class LearnerGridView(CohortMixin, ReportView):
                 reports.csv_lines(rows), content_type="text/csv; charset=utf-8"
             )
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response["Cache-Control"] = "no-store"
-        return response
+        return mark_private(response)
 
 
 class LearnerGridResultsView(LearnerGridView):
@@ -273,38 +278,36 @@ class ExportListView(CohortMixin, WagtailAdminTemplateMixin, TemplateView):
         context["grid_url"] = reverse("cohorts_admin:grid", args=[self.cohort.pk])
         context["ready"] = CohortExport.Status.READY
         context["failed"] = CohortExport.Status.FAILED
+        context["retention_days"] = settings.COHORT_EXPORT_RETENTION_DAYS
+        context["now"] = timezone.now()
         return context
 
 
 class ExportDownloadView(CohortMixin, View):
-    """A ready export of this cohort, as an attachment; anything else is a 404."""
+    """A ready export of this cohort, as an attachment; anything else is a 404.
+
+    The only door to the files of `cohort_export_build`: they live in the private storage,
+    which no web server publishes."""
 
     def get(self, request, *args, **kwargs):
-        export = CohortExport.objects.filter(
-            cohort=self.cohort, pk=kwargs["export_id"], status=CohortExport.Status.READY
-        ).first()
+        export = (
+            CohortExport.objects.filter(cohort=self.cohort, pk=kwargs["export_id"])
+            .downloadable(now=timezone.now())
+            .first()
+        )
         if export is None or not export.file:
             raise Http404
-        try:
-            handle = export.file.open("rb")
-        except FileNotFoundError as error:
-            raise Http404 from error
+        day = timezone.localdate(export.finished_at or export.created_at)
+        response = private_file_response(
+            storage=export.file.storage,
+            name=export.file.name,
+            filename=tasks.export_filename(self.cohort, export.format, day=day),
+            content_type=CONTENT_TYPES[export.format],
+        )
         services.cohort_access_record(
             user=request.user,
             cohort=self.cohort,
             action=services.EXPORT_ACTION,
             detail=export.format,
         )
-        day = timezone.localdate(export.finished_at or export.created_at)
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=tasks.export_filename(self.cohort, export.format, day=day),
-            content_type=(
-                XLSX_CONTENT_TYPE
-                if export.format == CohortExport.Format.XLSX
-                else "text/csv; charset=utf-8"
-            ),
-        )
-        response["Cache-Control"] = "no-store"
         return response

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -22,7 +23,7 @@ from assessments.join_codes import new_join_code, normalise_join_code
 from modules.models import ModulePage, ProgrammePage
 
 from . import tasks
-from .models import Cohort, CohortExport, Invitation, Membership
+from .models import EXPORT_FOLDER, Cohort, CohortExport, Invitation, Membership
 
 JOIN_CODE_LENGTH = 10
 
@@ -314,3 +315,54 @@ def cohort_export_request(*, cohort: Cohort, user: User, export_format: str) -> 
     export = CohortExport.objects.create(cohort=cohort, requested_by=user, format=export_format)
     transaction.on_commit(lambda: tasks.cohort_export_build.enqueue(export.pk))
     return export
+
+
+def _delete_files(storage, names: Iterable[str]) -> int:
+    deleted = 0
+    for name in names:
+        storage.delete(name)  # a name already gone is not an error
+        deleted += 1
+    return deleted
+
+
+def _export_folder_files(storage) -> list[str]:
+    try:
+        _folders, files = storage.listdir(EXPORT_FOLDER)
+    except FileNotFoundError:
+        return []
+    return [f"{EXPORT_FOLDER}/{name}" for name in files]
+
+
+def cohort_exports_expire(*, now: datetime.datetime | None = None) -> int:
+    """Delete every export past its expiry (or, with no expiry, older than the retention),
+    file and row; returns how many files and rows went (an export with a file counts once).
+
+    It also deletes, once they are older than the retention, files in the private export
+    folder that no export names (a cohort or its requester was deleted, or a build was cut
+    short), and every export that earlier versions left in the public media storage.
+    Production runs it on a schedule (`manage.py cohort_exports_expire`).
+    """
+    now = now or timezone.now()
+    retention = datetime.timedelta(days=settings.COHORT_EXPORT_RETENTION_DAYS)
+    storage = CohortExport._meta.get_field("file").storage
+    expired = list(CohortExport.objects.expired(now=now, retention=retention).only("pk", "file"))
+    # The files first: if a deletion fails, the rows are still there for the next run.
+    _delete_files(storage, (export.file.name for export in expired if export.file))
+    CohortExport.objects.filter(pk__in=[export.pk for export in expired]).delete()
+    deleted = len(expired)
+
+    named = set(CohortExport.objects.exclude(file="").values_list("file", flat=True))
+    deleted += _delete_files(
+        storage,
+        (
+            name
+            for name in _export_folder_files(storage)
+            if name not in named and storage.get_modified_time(name) <= now - retention
+        ),
+    )
+    public = storages["default"]
+    deleted += _delete_files(
+        public,
+        (name for name in _export_folder_files(public) if name.lower().endswith((".csv", ".xlsx"))),
+    )
+    return deleted

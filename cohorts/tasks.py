@@ -2,13 +2,17 @@
 
 Exports of large cohorts are built here rather than in the request: the lead asks for one,
 `services.cohort_export_request` records it and queues `cohort_export_build` once the
-request's transaction commits, and the exports page offers the file when it is ready.
+request's transaction commits, and the exports page offers the file when it is ready. The
+file goes to the private storage under a random name and is deleted after
+`COHORT_EXPORT_RETENTION_DAYS` (`services.cohort_exports_expire`).
 """
 
+import datetime
 import io
 import logging
 import tempfile
 
+from django.conf import settings
 from django.core.files import File
 from django.utils import timezone
 from django.utils.text import slugify
@@ -49,7 +53,9 @@ def cohort_export_build(export_id: int) -> int | None:
                 text.flush()
                 text.detach()
             output.seek(0)
-            name = export_filename(export.cohort, export.format)
+            # Into the private storage under a random name (see the model's `upload_to`):
+            # only the extension of this name is kept.
+            name = f"export.{export.format}"
             export.file.save(name, File(output, name=name), save=False)
     except Exception:
         logger.exception("Cohort export %s failed", export_id)
@@ -60,5 +66,8 @@ def cohort_export_build(export_id: int) -> int | None:
     export.status = CohortExport.Status.READY
     export.rows = count
     export.finished_at = timezone.now()
-    export.save(update_fields=["file", "status", "rows", "finished_at"])
+    export.expires_at = export.finished_at + datetime.timedelta(
+        days=settings.COHORT_EXPORT_RETENTION_DAYS
+    )
+    export.save(update_fields=["file", "status", "rows", "finished_at", "expires_at"])
     return count

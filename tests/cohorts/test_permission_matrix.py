@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from cohorts.models import Cohort, CohortExport, Membership
+from cohorts.tasks import export_filename
 from tests.factories import UserFactory
 
 from .factories import make_lead, with_role
@@ -43,6 +44,10 @@ ADMIN_PAGES = [
     "download",
     "invite",
 ]
+# Where an export's file could be published; only the "download" view may hand it out.
+# (With DEBUG off Django routes no /media/; tests/cohorts/test_private_exports.py checks
+# these with the dev server's /media/ view too.)
+FILE_PATHS = ["file in media", "old name in media", "file in private"]
 ALLOWED = {"co-lead", "lead", "site admin"}
 # Wagtail's own permission check answers these for a course editor (admin access, no cohort
 # permissions) with its "permission denied" redirect before our queryset is consulted.
@@ -50,6 +55,8 @@ EDITOR_REDIRECTED = {"index", "add", "edit"}
 
 
 def expected_status(role: str, page: str) -> int:
+    if page in FILE_PATHS:
+        return 404
     if page == "join":
         return 302 if role == "anonymous" else 200
     if role in ALLOWED:
@@ -104,6 +111,9 @@ def urls(cohort: Cohort, export: CohortExport) -> dict[str, str]:
         "xlsx": f"{grid}?export=xlsx",
         "exports": reverse("cohorts_admin:exports", args=[cohort.pk]),
         "download": reverse("cohorts_admin:export_download", args=[cohort.pk, export.pk]),
+        "file in media": f"/media/{export.file.name}",
+        "old name in media": f"/media/cohort-exports/{export_filename(cohort, export.format)}",
+        "file in private": f"/private/{export.file.name}",
         "invite": reverse("cohorts_admin:invite", args=[cohort.pk]),
         "join": reverse("cohorts:join_code", args=[cohort.join_code]),
     }
