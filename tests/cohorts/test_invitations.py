@@ -2,9 +2,11 @@
 the Wagtail admin, the emails, and an invited newcomer signing up into the cohort."""
 
 import datetime
+import importlib
 import re
 
 import pytest
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from django.test import Client
@@ -771,3 +773,28 @@ def test_declining_from_my_learning(client, lead, cohort):
     assert 'name="answer"' not in response.content.decode()
     assert Invitation.objects.get().declined_at is not None
     assert not Membership.objects.filter(learner=kit).exists()
+
+
+@pytest.mark.parametrize("backend", [REFUSING, UNREACHABLE])
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_commits_for_real_and_answers_as_normal_when_the_mail_server_is_down(
+    client, settings, backend
+):
+    """Committed for real, so each email task runs inside the request, as on the site."""
+    importlib.import_module("cohorts.migrations.0002_programme_lead_permissions").grant(apps, None)
+    lead = make_lead(email="lead@example.org")
+    cohort = make_cohort(lead=lead)
+    settings.EMAIL_BACKEND = backend
+    client.raise_request_exception = False
+    client.force_login(lead)
+    upload = SimpleUploadedFile(
+        "learners.csv",
+        "".join(f"invitee{n}@example.org\n" for n in range(20)).encode(),
+        content_type="text/csv",
+    )
+
+    response = client.post(invite_url(cohort), {"emails": "", "file": upload})
+
+    assert response.status_code == 200
+    assert Invitation.objects.filter(cohort=cohort).count() == 20
+    assert not Invitation.objects.filter(sent_at__isnull=False).exists()
