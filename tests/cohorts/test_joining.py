@@ -1,9 +1,11 @@
 """Joining a cohort by its link or code, and invitation links, on the public site."""
 
 import datetime
+import threading
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.db import connection
 from django.utils import timezone
 
 from cohorts import services
@@ -11,7 +13,7 @@ from cohorts.models import Invitation, Membership
 from cohorts.signal_handlers import INVITATION_SESSION_KEY
 from tests.factories import UserFactory
 
-from .factories import add_members
+from .factories import add_members, make_cohort, make_lead
 
 
 def join_url(cohort) -> str:
@@ -458,3 +460,34 @@ def test_confirming_an_address_does_not_accept_other_invitations_to_it(
     assert not kit.cohorts.exists()
     assert html.count('name="answer" value="accept"') == 2
     assert cohort.name in html and "Second" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clicks_on_accept_at_the_same_moment_join_once():
+    lead = make_lead(email="lead@example.org")
+    cohort = make_cohort(lead=lead)
+    invitee = UserFactory(email=INVITED)
+    services.cohort_invite(cohort=cohort, invited_by=lead, emails=[INVITED])
+    token = Invitation.objects.get().token
+    barrier = threading.Barrier(2)
+    errors, joined = [], []
+
+    def accept():
+        try:
+            barrier.wait(timeout=5)
+            joined.append(services.invitation_accept(token=token, learner=invitee))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=accept) for _click in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+
+    assert errors == []
+    assert joined == [cohort, cohort]
+    assert Membership.objects.filter(cohort=cohort, learner=invitee).count() == 1
+    assert Invitation.objects.get().accepted_by == invitee
