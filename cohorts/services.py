@@ -327,10 +327,7 @@ def cohort_invite(
             renewed.append(invitation)
             outcome.reinvited.append(email)
             outcome.queued.append(invitation.pk)
-    Invitation.objects.bulk_update(
-        renewed,
-        RENEWED_FIELDS,
-    )
+    Invitation.objects.bulk_update(renewed, RENEWED_FIELDS)
     created = Invitation.objects.bulk_create(new_invitations)
     if any(invitation.pk is None for invitation in created):  # backends that return no ids
         created = list(

@@ -18,7 +18,7 @@ from assessments import team_forms
 from assessments.join_codes import normalise_join_code
 
 from . import selectors, services
-from .models import Cohort, Membership
+from .models import Cohort, Invitation, Membership
 from .signal_handlers import INVITATION_SESSION_KEY
 
 
@@ -124,6 +124,16 @@ class InvitationView(View):
                 ),
             )
         if not request.user.is_authenticated:
+            if invitation.status() == Invitation.Status.NOT_ACCEPTED:
+                return self.invalid(
+                    request,
+                    services.InvitationExpired(
+                        _(
+                            "That invitation can no longer be used. Ask your programme lead "
+                            "to invite you again."
+                        )
+                    ),
+                )
             request.session[INVITATION_SESSION_KEY] = invitation.token
             if (
                 invitation.accepted_at is not None

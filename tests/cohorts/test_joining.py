@@ -491,3 +491,19 @@ def test_two_clicks_on_accept_at_the_same_moment_join_once():
     assert joined == [cohort, cohort]
     assert Membership.objects.filter(cohort=cohort, learner=invitee).count() == 1
     assert Invitation.objects.get().accepted_by == invitee
+
+
+@pytest.mark.parametrize("how", ["declined", "expired"])
+def test_a_visitor_with_a_dead_invitation_is_told_at_once_and_nothing_is_remembered(
+    client, invitation, how
+):
+    if how == "declined":
+        Invitation.objects.update(declined_at=timezone.now())
+    else:
+        Invitation.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+
+    response = client.get(invitation_url(invitation))
+
+    assert response.status_code == 410
+    assert "That invitation can no longer be used." in response.content.decode()
+    assert INVITATION_SESSION_KEY not in client.session
