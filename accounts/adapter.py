@@ -1,4 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
+
+from core.mail import email_queue
 
 from . import services
 
@@ -13,3 +17,12 @@ class AccountAdapter(DefaultAccountAdapter):
             user.save()
             services.user_add_default_role(user=user)
         return user
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Render the email here, with the request, and queue it for the worker to send
+        once the transaction commits: a mail server that is down never fails the sign-up,
+        password reset or change that asked for it."""
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        email_queue(self.render_mail(template_prefix, email, ctx))

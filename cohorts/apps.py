@@ -11,8 +11,8 @@ class CohortsConfig(AppConfig):
         from . import signal_handlers
 
         email_confirmed.connect(
-            signal_handlers.accept_invitations_on_email_confirmed,
-            dispatch_uid="cohorts_accept_invitations_on_email_confirmed",
+            signal_handlers.accept_invitation_on_email_confirmed,
+            dispatch_uid="cohorts_accept_invitation_on_email_confirmed",
         )
         user_logged_in.connect(
             signal_handlers.accept_invitation_on_login,

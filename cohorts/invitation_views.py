@@ -3,16 +3,16 @@ addresses pasted or uploaded as CSV.
 
 Every address is checked before anything is written; the valid ones go in through one
 call to `services.cohort_invite` (all or nothing) and the problems are listed row by row.
-The emails are sent once that has committed.
+Nobody joins until they accept; each invitation's email is a task queued once that has
+committed. The page lists the cohort's invitations by the address the lead typed, with a
+status that never says more than "waiting", "accepted" or "not accepted".
 """
 
-import logging
-import smtplib
-from functools import partial
-
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -24,10 +24,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import invitations, services
 from .invitations import MAX_ROWS, UploadRefused
-from .models import Cohort
-from .permissions import cohort_for, visible_memberships
-
-logger = logging.getLogger(__name__)
+from .models import Cohort, Invitation
+from .permissions import cohort_for, visible_invitations, visible_memberships
 
 
 class InviteForm(forms.Form):
@@ -95,6 +93,7 @@ class InviteView(WagtailAdminTemplateMixin, FormView):
     form_class = InviteForm
     page_title = gettext_lazy("Invite learners")
     header_icon = "mail"
+    per_page = 50
 
     def dispatch(self, request, *args, **kwargs):
         if self.cohort is None:
@@ -118,10 +117,19 @@ class InviteView(WagtailAdminTemplateMixin, FormView):
             {"url": "", "label": self.get_page_title()},
         ]
 
+    def invitations_page(self):
+        """One page of the cohort's invitations: the typed address and its status only."""
+        paginator = Paginator(visible_invitations(self.request.user, self.cohort), self.per_page)
+        page = paginator.get_page(self.request.GET.get("page"))
+        now = timezone.now()
+        rows = [(invitation, invitation.status(now)) for invitation in page]
+        return page, rows
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         cohort = self.cohort
         expires_at = cohort.code_expires_at
+        invitations_page, invitation_rows = self.invitations_page()
         context.update(
             {
                 "cohort": cohort,
@@ -131,6 +139,10 @@ class InviteView(WagtailAdminTemplateMixin, FormView):
                 "link_expired": expires_at is not None and expires_at <= timezone.now(),
                 "member_count": visible_memberships(self.request.user, cohort).count(),
                 "action_url": reverse("cohorts_admin:invite", args=(cohort.pk,)),
+                "invitations_page": invitations_page,
+                "invitation_rows": invitation_rows,
+                "invitation_days": settings.COHORT_INVITATION_DAYS,
+                "Status": Invitation.Status,
             }
         )
         return context
@@ -138,11 +150,13 @@ class InviteView(WagtailAdminTemplateMixin, FormView):
     def form_valid(self, form):
         checked = form.cleaned_data["checked"]
         outcome = None
-        result = {"emails_failed": False}
         if checked.emails:
             try:
                 outcome = services.cohort_invite(
-                    cohort=self.cohort, invited_by=self.request.user, emails=checked.emails
+                    cohort=self.cohort,
+                    invited_by=self.request.user,
+                    emails=checked.emails,
+                    base_url=self.request.build_absolute_uri("/"),
                 )
             except (IntegrityError, services.CohortError):
                 # Another lead invited some of the same addresses at the same moment: the
@@ -155,46 +169,8 @@ class InviteView(WagtailAdminTemplateMixin, FormView):
                     ),
                 )
                 return self.form_invalid(form)
-            transaction.on_commit(partial(self.send_emails, outcome, result))
         return self.render_to_response(
             self.get_context_data(
-                form=InviteForm(),
-                done=True,
-                outcome=outcome,
-                row_errors=checked.errors,
-                result=result,
+                form=InviteForm(), done=True, outcome=outcome, row_errors=checked.errors
             )
         )
-
-    def send_emails(self, outcome: services.InvitationOutcome, result: dict) -> None:
-        request = self.request
-        lead = request.user
-        my_learning_url = request.build_absolute_uri(reverse("modules:my_learning"))
-        emails = [
-            invitations.added_email(
-                cohort=self.cohort,
-                learner=learner,
-                lead=lead,
-                my_learning_url=my_learning_url,
-                request=request,
-            )
-            for learner in outcome.added
-        ] + [
-            invitations.invitation_email(
-                cohort=self.cohort,
-                email=invitation.email,
-                lead=lead,
-                invitation_url=request.build_absolute_uri(
-                    reverse("cohorts:invitation", args=(invitation.token,))
-                ),
-                request=request,
-            )
-            for invitation in outcome.invited
-        ]
-        try:
-            invitations.send_emails(emails)
-        except (smtplib.SMTPException, OSError):
-            logger.exception(
-                "Could not send cohort invitation emails for cohort %s", self.cohort.pk
-            )
-            result["emails_failed"] = True

@@ -1,9 +1,8 @@
 """Invitation lists: reading pasted addresses and CSV files, and the emails that follow.
 
 Reading is pure (text and bytes in, addresses and row-by-row problems out; no database),
-so that a list can be checked in full before anything is written. The email helpers
-render each message from its templates; the caller sends them once the invitations have
-been committed.
+so that a list can be checked in full before anything is written. The invitation email
+is rendered from its templates by the task that sends it (`tasks.invitation_email_send`).
 """
 
 import csv
@@ -15,7 +14,7 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -269,50 +268,28 @@ def _render(kind: str, context: dict, request=None) -> tuple[str, str]:
 
 
 def _lead_name(lead) -> str:
+    if lead is None:
+        return _("Your programme lead")
     return lead.get_full_name() or lead.email
 
 
-def added_email(*, cohort, learner, lead, my_learning_url: str, request=None) -> EmailMessage:
-    """Tells someone with an account that a lead has added them to a cohort."""
+def invitation_email(*, invitation, invitation_url: str) -> EmailMessage:
+    """ "<lead> has invited you to join <cohort>", with the link to accept or decline."""
+    lead = invitation.invited_by
     subject, body = _render(
-        "added",
+        "invitation",
         {
-            "cohort_name": cohort.name,
-            "user": learner,
+            "cohort_name": invitation.cohort.name,
+            "email": invitation.email,
             "lead_name": _lead_name(lead),
-            "my_learning_url": my_learning_url,
-            "request": request,
+            "invitation_url": invitation_url,
+            "expires_at": invitation.expires_at,
         },
-        request,
     )
     return EmailMessage(
         subject,
         body,
         settings.DEFAULT_FROM_EMAIL,
-        [learner.email],
-        reply_to=[lead.email],
+        [invitation.email],
+        reply_to=[lead.email] if lead is not None else [],
     )
-
-
-def invitation_email(*, cohort, email: str, lead, invitation_url: str, request=None):
-    """Invites a new address to create an account and join the cohort."""
-    subject, body = _render(
-        "invitation",
-        {
-            "cohort_name": cohort.name,
-            "email": email,
-            "lead_name": _lead_name(lead),
-            "invitation_url": invitation_url,
-            "request": request,
-        },
-        request,
-    )
-    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [email], reply_to=[lead.email])
-
-
-def send_emails(emails: list[EmailMessage]) -> int:
-    """Send every message over one connection; the number sent."""
-    if not emails:
-        return 0
-    with get_connection() as connection:
-        return connection.send_messages(emails) or 0

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.storage import RandomName, private_storage
@@ -80,6 +81,21 @@ class Membership(models.Model):
         return f"{self.learner_id} in {self.cohort_id}"
 
 
+class InvitationQuerySet(models.QuerySet):
+    def pending(self, now=None):
+        """Neither accepted nor declined, and not yet expired: still waiting for a reply."""
+        return self.filter(
+            accepted_at__isnull=True,
+            declined_at__isnull=True,
+            expires_at__gt=now or timezone.now(),
+        )
+
+    def to_any_of(self, addresses):
+        """Sent to one of `addresses` (a list or a `values()` queryset of lower-case
+        addresses)."""
+        return self.filter(email__in=addresses)
+
+
 class Invitation(models.Model):
     """An email address invited to a cohort by a lead.
 
@@ -107,6 +123,14 @@ class Invitation(models.Model):
     )
     declined_at = models.DateTimeField(null=True, blank=True)
 
+    objects = InvitationQuerySet.as_manager()
+
+    class Status(models.TextChoices):
+        # Declined and expired look the same to the lead: they learn nothing more.
+        WAITING = "waiting", _("Waiting for a reply")
+        ACCEPTED = "accepted", _("Accepted")
+        NOT_ACCEPTED = "not_accepted", _("Not accepted")
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["cohort", "email"], name="one_invitation_per_email")
@@ -115,6 +139,16 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} to {self.cohort_id}"
+
+    def status(self, now=None) -> "Invitation.Status":
+        if self.accepted_at is not None:
+            return self.Status.ACCEPTED
+        if self.declined_at is not None or self.expires_at <= (now or timezone.now()):
+            return self.Status.NOT_ACCEPTED
+        return self.Status.WAITING
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at <= (now or timezone.now())
 
 
 EXPORT_FOLDER = "cohort-exports"

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from accounts.models import User
 from accounts.roles import PROGRAMME_LEAD, SITE_ADMIN
 
-from .models import Cohort, Membership
+from .models import Cohort, Invitation, Membership
 
 
 def is_site_admin(user) -> bool:
@@ -67,3 +67,16 @@ def visible_learners(user, cohort: Cohort | None = None) -> QuerySet[User]:
 def cohort_for(user, cohort_id) -> Cohort | None:
     """The cohort if `user` may see it; None for any other id, existing or not."""
     return visible_cohorts(user).filter(pk=cohort_id).first()
+
+
+def visible_invitations(user, cohort: Cohort) -> QuerySet[Invitation]:
+    """A cohort's invitations, if `user` may see the cohort; newest first.
+
+    Only what a lead may know is loaded: the address they typed and the dates its status
+    comes from. Never the account that accepted it, nor anything about the person.
+    """
+    return (
+        Invitation.objects.filter(cohort__in=visible_cohorts(user).values("pk"), cohort=cohort)
+        .only("pk", "email", "created_at", "expires_at", "sent_at", "accepted_at", "declined_at")
+        .order_by("-created_at", "-pk")
+    )

@@ -4,11 +4,17 @@ Pages start from `permissions.py` for the cohort and its learners; these helpers
 answer questions about a cohort the caller may already see.
 """
 
+import re
+
+from allauth.account.models import EmailAddress
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower
 
 from modules.models import ModulePage
 
-from .models import Cohort
+from .models import Cohort, Invitation
+
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def cohort_modules(cohort: Cohort) -> QuerySet[ModulePage]:
@@ -34,4 +40,35 @@ def cohorts_left_without_a_lead(users) -> QuerySet[Cohort]:
         .exclude(Exists(other_leads))
         .distinct()
         .order_by("name")
+    )
+
+
+def well_formed_token(token) -> bool:
+    """Whether `token` could be an invitation token (URL-safe, at most 64 characters), so
+    that nothing else (a NUL byte, say) ever reaches a database lookup."""
+    return isinstance(token, str) and TOKEN_PATTERN.fullmatch(token) is not None
+
+
+def invitation_by_token(token) -> Invitation | None:
+    """The invitation with this token, with its cohort and lead (one query), or None."""
+    if not well_formed_token(token):
+        return None
+    return Invitation.objects.select_related("cohort", "invited_by").filter(token=token).first()
+
+
+def invitations_pending_for(learner) -> QuerySet[Invitation]:
+    """Invitations waiting for `learner`'s reply: sent to one of their verified addresses,
+    unanswered and unexpired, newest first, with cohort and lead (one query)."""
+    if not learner.is_authenticated:
+        return Invitation.objects.none()
+    addresses = (
+        EmailAddress.objects.filter(user=learner, verified=True)
+        .annotate(address=Lower("email"))
+        .values("address")
+    )
+    return (
+        Invitation.objects.pending()
+        .to_any_of(addresses)
+        .select_related("cohort", "invited_by")
+        .order_by("-created_at", "-pk")
     )

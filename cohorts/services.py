@@ -8,11 +8,14 @@ import datetime
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -22,7 +25,7 @@ from accounts.roles import PROGRAMME_LEAD, SITE_ADMIN
 from assessments.join_codes import new_join_code, normalise_join_code
 from modules.models import ModulePage, ProgrammePage
 
-from . import tasks
+from . import selectors, tasks
 from .models import EXPORT_FOLDER, Cohort, CohortExport, Invitation, Membership
 
 JOIN_CODE_LENGTH = 10
@@ -197,116 +200,221 @@ def cohort_join(*, learner: User, code: str) -> Cohort:
 
 @dataclass
 class InvitationOutcome:
-    """What an invitation list did, address by address."""
+    """What an invitation list did, as the lead may see it: by the addresses they typed,
+    never by account (nothing here says whether an address has one)."""
 
-    added: list[User] = field(default_factory=list)  # existing accounts, now members
-    already_members: list[User] = field(default_factory=list)
-    invited: list[Invitation] = field(default_factory=list)  # new addresses, emailed
-    already_invited: list[str] = field(default_factory=list)
+    invited: list[str] = field(default_factory=list)  # new addresses, email queued
+    reinvited: list[str] = field(default_factory=list)  # expired or declined, sent again
+    already_members: list[str] = field(default_factory=list)  # of this cohort
+    already_invited: list[str] = field(default_factory=list)  # still waiting for a reply
+    queued: list[int] = field(default_factory=list)  # invitations whose email is queued
+
+
+class InvitationRefused(JoinRefused):
+    """An invitation that this person cannot use now; the message says why."""
+
+
+class InvitationNotFound(InvitationRefused):
+    pass
+
+
+class InvitationForAnotherAddress(InvitationRefused):
+    pass
+
+
+class InvitationUsed(InvitationRefused):
+    pass
+
+
+class InvitationExpired(InvitationRefused):
+    pass
+
+
+RENEWED_FIELDS = [
+    "token",
+    "invited_by",
+    "expires_at",
+    "sent_at",
+    "accepted_at",
+    "accepted_by",
+    "declined_at",
+]
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _invitation_expiry(now: datetime.datetime) -> datetime.datetime:
+    return now + datetime.timedelta(days=settings.COHORT_INVITATION_DAYS)
+
+
+def _queue_invitation_emails(invitation_ids: list[int], base_url: str | None) -> None:
+    """One task per invitation, queued once the invitations are committed."""
+    base_url = base_url or settings.WAGTAILADMIN_BASE_URL
+    for invitation_id in invitation_ids:
+        transaction.on_commit(
+            partial(tasks.invitation_email_send.enqueue, invitation_id, base_url), robust=True
+        )
 
 
 @transaction.atomic
-def cohort_invite(*, cohort: Cohort, invited_by: User, emails: Iterable[str]) -> InvitationOutcome:
-    """Add existing accounts to the cohort and invite new addresses, all or nothing.
+def cohort_invite(
+    *,
+    cohort: Cohort,
+    invited_by: User,
+    emails: Iterable[str],
+    base_url: str | None = None,
+) -> InvitationOutcome:
+    """Invite every address to `cohort`, all or nothing; nobody joins until they accept.
 
-    `emails` must already be valid addresses (the form reports bad rows one by one). Emails
-    are sent by the caller once this has committed, from the outcome.
+    Accounts and new addresses are treated alike (a pending invitation each), so the
+    outcome says nothing about who has an account. An invitation still waiting whose email
+    was never sent is queued again; an expired or declined one (or an accepted one whose
+    learner has since left) is renewed: a new token, a new expiry, its reply cleared, and
+    sent again. `emails` must already be valid addresses (the form reports bad rows one by
+    one). Each email is a task queued after commit; `base_url` is the site's address for
+    the links (the setting WAGTAILADMIN_BASE_URL if not given).
     """
     wanted = list(dict.fromkeys(email.strip().lower() for email in emails if email.strip()))
     outcome = InvitationOutcome()
-    users = {user.email.lower(): user for user in User.objects.filter(email__in=wanted)}
-    members = set(
-        Membership.objects.filter(cohort=cohort, learner__in=users.values()).values_list(
-            "learner_id", flat=True
+    member_ids = set(Membership.objects.filter(cohort=cohort).values_list("learner_id", flat=True))
+    member_emails = set(
+        Membership.objects.filter(cohort=cohort)
+        .annotate(address=Lower("learner__email"))
+        .filter(address__in=wanted)
+        .values_list("address", flat=True)
+    )
+    existing = {
+        invitation.email: invitation
+        for invitation in Invitation.objects.select_for_update().filter(
+            cohort=cohort, email__in=wanted
         )
-    )
-    pending = set(
-        Invitation.objects.filter(cohort=cohort, email__in=wanted).values_list("email", flat=True)
-    )
+    }
     now = timezone.now()
-    new_members = []
     new_invitations = []
+    renewed = []
     for email in wanted:
-        user = users.get(email)
-        if user is not None:
-            if user.pk in members:
-                outcome.already_members.append(user)
-            else:
-                new_members.append(Membership(cohort=cohort, learner=user, joined_at=now))
-                outcome.added.append(user)
-        elif email in pending:
-            outcome.already_invited.append(email)
-        else:
+        invitation = existing.get(email)
+        if email in member_emails or (
+            invitation is not None
+            and invitation.accepted_at is not None
+            and invitation.accepted_by_id in member_ids
+        ):
+            outcome.already_members.append(email)
+        elif invitation is None:
             new_invitations.append(
                 Invitation(
                     cohort=cohort,
                     email=email,
-                    token=secrets.token_urlsafe(32),
+                    token=_new_token(),
                     invited_by=invited_by,
-                    expires_at=now + datetime.timedelta(days=settings.COHORT_INVITATION_DAYS),
+                    expires_at=_invitation_expiry(now),
                 )
             )
-    Membership.objects.bulk_create(new_members, ignore_conflicts=True)
-    outcome.invited = Invitation.objects.bulk_create(new_invitations)
+            outcome.invited.append(email)
+        elif invitation.status(now) == Invitation.Status.WAITING:
+            outcome.already_invited.append(email)
+            if invitation.sent_at is None:
+                outcome.queued.append(invitation.pk)
+        else:
+            invitation.token = _new_token()
+            invitation.invited_by = invited_by
+            invitation.expires_at = _invitation_expiry(now)
+            invitation.sent_at = None
+            invitation.accepted_at = None
+            invitation.accepted_by = None
+            invitation.declined_at = None
+            renewed.append(invitation)
+            outcome.reinvited.append(email)
+            outcome.queued.append(invitation.pk)
+    Invitation.objects.bulk_update(renewed, RENEWED_FIELDS)
+    created = Invitation.objects.bulk_create(new_invitations)
+    if any(invitation.pk is None for invitation in created):  # backends that return no ids
+        created = list(
+            Invitation.objects.filter(cohort=cohort, email__in=outcome.invited).order_by("pk")
+        )
+    outcome.queued.extend(invitation.pk for invitation in created)
+    _queue_invitation_emails(outcome.queued, base_url)
     return outcome
+
+
+def _owns_address(learner: User, email: str) -> bool:
+    """Whether `email` is one of the learner's verified addresses (any case)."""
+    return EmailAddress.objects.filter(user=learner, verified=True, email__iexact=email).exists()
+
+
+def invitation_check(invitation: Invitation, *, learner: User) -> None:
+    """Raise why `learner` cannot answer `invitation` now; nothing if they may, or if they
+    have already accepted it. Writes nothing (the invitation page's GET uses it too)."""
+    if invitation.accepted_by_id == learner.pk:
+        return
+    if not _owns_address(learner, invitation.email):
+        raise InvitationForAnotherAddress(
+            _(
+                "This invitation was sent to a different email address from the one you "
+                "signed in with. Sign out, then sign in (or create an account) with the "
+                "address the invitation was sent to."
+            )
+        )
+    if invitation.accepted_at is not None:
+        raise InvitationUsed(_("That invitation has already been used."))
+    if invitation.declined_at is not None:
+        raise InvitationUsed(
+            _("You declined that invitation. Ask your programme lead to invite you again.")
+        )
+    if invitation.is_expired():
+        raise InvitationExpired(
+            _("That invitation has expired. Ask your programme lead to invite you again.")
+        )
+
+
+def _locked_invitation(token: str) -> Invitation:
+    invitation = (
+        Invitation.objects.select_for_update().select_related("cohort").filter(token=token).first()
+        if selectors.well_formed_token(token)
+        else None
+    )
+    if invitation is None:
+        raise InvitationNotFound(_("That invitation link is not right, or has been withdrawn."))
+    return invitation
 
 
 @transaction.atomic
 def invitation_accept(*, token: str, learner: User) -> Cohort:
-    """Join the cohort an invitation is for; accepting twice is harmless."""
-    invitation = (
-        Invitation.objects.select_for_update().select_related("cohort").filter(token=token).first()
-    )
-    if invitation is None:
-        raise JoinRefused(_("That invitation link is not right, or has been withdrawn."))
-    if invitation.accepted_by_id not in (None, learner.pk):
-        raise JoinRefused(_("That invitation has already been used by someone else."))
+    """Join the cohort an invitation is for, if it was sent to one of the learner's
+    verified addresses and is neither used nor expired. Accepting twice is harmless."""
+    invitation = _locked_invitation(token)
+    invitation_check(invitation, learner=learner)
+    if invitation.accepted_by_id == learner.pk:
+        return invitation.cohort
     _add_member(invitation.cohort, learner)
-    if invitation.accepted_at is None:
-        invitation.accepted_at = timezone.now()
-        invitation.accepted_by = learner
-        invitation.save(update_fields=["accepted_at", "accepted_by"])
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = learner
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
     return invitation.cohort
+
+
+@transaction.atomic
+def invitation_decline(*, token: str, learner: User) -> Invitation:
+    """Turn down an invitation sent to one of the learner's verified addresses. Declining
+    twice is harmless; an accepted or expired invitation cannot be declined."""
+    invitation = _locked_invitation(token)
+    if invitation.accepted_by_id == learner.pk:
+        raise InvitationUsed(
+            _("You have already accepted that invitation, so you are a member of the cohort.")
+        )
+    if invitation.declined_at is not None and _owns_address(learner, invitation.email):
+        return invitation
+    invitation_check(invitation, learner=learner)
+    invitation.declined_at = timezone.now()
+    invitation.save(update_fields=["declined_at"])
+    return invitation
 
 
 def cohort_access_record(*, user: User, cohort: Cohort, action: str, detail: str = "") -> None:
     """Record that `user` viewed or exported `cohort`'s learners (Wagtail's audit log)."""
     log(instance=cohort, action=action, user=user, data={"detail": detail} if detail else None)
-
-
-@transaction.atomic
-def invitations_accept_for_email(*, learner: User) -> list[Cohort]:
-    """Accept every pending invitation sent to one of the learner's confirmed addresses.
-
-    For someone who followed an invitation, signed up and confirmed their address in
-    another browser (so the invitation link's token is not in their session). Addresses
-    not yet confirmed never match, so nobody joins by typing someone else's address.
-    """
-    from allauth.account.models import EmailAddress
-
-    addresses = {
-        address.lower()
-        for address in EmailAddress.objects.filter(user=learner, verified=True).values_list(
-            "email", flat=True
-        )
-    }
-    if not addresses:
-        return []
-    pending = (
-        Invitation.objects.select_for_update()
-        .select_related("cohort")
-        .filter(email__in=addresses, accepted_at__isnull=True)
-        .order_by("pk")
-    )
-    now = timezone.now()
-    cohorts = []
-    for invitation in pending:
-        _add_member(invitation.cohort, learner)
-        invitation.accepted_at = now
-        invitation.accepted_by = learner
-        invitation.save(update_fields=["accepted_at", "accepted_by"])
-        cohorts.append(invitation.cohort)
-    return cohorts
 
 
 @transaction.atomic

@@ -1,10 +1,10 @@
-"""Put newly signed-up (or signed-in) people into the cohort they were invited to.
+"""Accept the one invitation a newcomer followed, once they have signed up or signed in.
 
-An invitation link followed by someone without an account leaves its token in their
+An invitation link followed by someone who is not signed in leaves its token in their
 session (see `views.InvitationView`). When they confirm their email address, or sign in,
-the invitation is accepted through the services. If they confirmed their address in
-another browser, the token is gone; any pending invitation to that confirmed address is
-accepted instead. The handlers only hand over to the services.
+that invitation, and only that one, is accepted through the services, which check that it
+was sent to one of their verified addresses. Any other invitation to their address waits
+on My learning for them to accept or decline. The handlers only hand over to the services.
 """
 
 from django.contrib import messages
@@ -32,33 +32,29 @@ def _accept_token_from_session(request, learner) -> Cohort | None:
         return None
     try:
         return services.invitation_accept(token=token, learner=learner)
-    except services.JoinRefused:
+    except services.InvitationRefused:
         return None
 
 
-def _say_joined(request, learner, cohorts: list[Cohort]) -> None:
+def _say_joined(request, learner, cohort: Cohort) -> None:
     if _session(request, learner) is None:
         return
-    for cohort in dict.fromkeys(cohorts):
-        messages.success(
-            request,
-            _("You are a member of the cohort %(name)s. Its modules are in My learning.")
-            % {"name": cohort.name},
-            fail_silently=True,
-        )
+    messages.success(
+        request,
+        _("You are a member of the cohort %(name)s. Its modules are in My learning.")
+        % {"name": cohort.name},
+        fail_silently=True,
+    )
 
 
-def accept_invitations_on_email_confirmed(sender, request, email_address, **kwargs) -> None:
+def accept_invitation_on_email_confirmed(sender, request, email_address, **kwargs) -> None:
     learner = email_address.user
     if learner is None:
         return
-    joined = []
     if (cohort := _accept_token_from_session(request, learner)) is not None:
-        joined.append(cohort)
-    joined.extend(services.invitations_accept_for_email(learner=learner))
-    _say_joined(request, learner, joined)
+        _say_joined(request, learner, cohort)
 
 
 def accept_invitation_on_login(sender, request, user, **kwargs) -> None:
     if (cohort := _accept_token_from_session(request, user)) is not None:
-        _say_joined(request, user, [cohort])
+        _say_joined(request, user, cohort)

@@ -11,15 +11,17 @@ import datetime
 import io
 import logging
 import tempfile
+from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.files import File
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django_tasks import task
 
-from . import permissions, reports
-from .models import Cohort, CohortExport
+from . import invitations, permissions, reports
+from .models import Cohort, CohortExport, Invitation
 
 logger = logging.getLogger(__name__)
 
@@ -71,3 +73,30 @@ def cohort_export_build(export_id: int) -> int | None:
     )
     export.save(update_fields=["file", "status", "rows", "finished_at", "expires_at"])
     return count
+
+
+@task()
+def invitation_email_send(invitation_id: int, base_url: str) -> bool:
+    """Email one invitation, rendered from the database as it is now, and mark it sent.
+
+    Nothing to do (False) once it is sent, answered or gone. If the mail server refuses,
+    this raises before `sent_at` is set, so the invitation stays unsent and sending the
+    list again queues it again. The message is sent here, in the worker, rather than
+    through `core.mail.email_send`, because `sent_at` must record that it really went.
+    """
+    invitation = (
+        Invitation.objects.select_related("cohort", "invited_by")
+        .filter(
+            pk=invitation_id,
+            sent_at__isnull=True,
+            accepted_at__isnull=True,
+            declined_at__isnull=True,
+        )
+        .first()
+    )
+    if invitation is None:
+        return False
+    invitation_url = urljoin(base_url, reverse("cohorts:invitation", args=(invitation.token,)))
+    invitations.invitation_email(invitation=invitation, invitation_url=invitation_url).send()
+    Invitation.objects.filter(pk=invitation_id, sent_at__isnull=True).update(sent_at=timezone.now())
+    return True

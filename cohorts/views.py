@@ -17,7 +17,7 @@ from accounts.models import User
 from assessments import team_forms
 from assessments.join_codes import normalise_join_code
 
-from . import services
+from . import selectors, services
 from .models import Cohort, Invitation, Membership
 from .signal_handlers import INVITATION_SESSION_KEY
 
@@ -85,44 +85,103 @@ class JoinView(LoginRequiredMixin, View):
 class InvitationView(View):
     """The link in an invitation email.
 
-    Signed in: join the cohort and go to My learning. Not signed in: remember the
-    invitation in the session and go to sign-up (or sign-in, if the invited address
-    already has an account); the cohorts signal handlers accept it once they are in.
+    GET only shows the invitation (which cohort, from whom) with Accept and Decline
+    buttons; it writes nothing to the database. A POST answers it through the services,
+    which accept it only from a signed-in user whose verified address it was sent to.
+    A visitor who is not signed in has the invitation remembered in their session and is
+    sent to sign-up (or sign-in, if the invited address already has an account); once they
+    have confirmed their address or signed in, the cohorts signal handlers accept that
+    invitation if it was sent to them.
     """
 
+    template_name = "cohorts/invitation.html"
     invalid_template_name = "cohorts/invitation_invalid.html"
+    REFUSAL_STATUS = {
+        services.InvitationNotFound: 404,
+        services.InvitationForAnotherAddress: 403,
+        services.InvitationUsed: 410,
+        services.InvitationExpired: 410,
+    }
 
-    def invalid(self, request, message: str, *, status: int):
+    def invalid(self, request, error: services.InvitationRefused):
         return TemplateResponse(
-            request, self.invalid_template_name, {"message": message}, status=status
+            request,
+            self.invalid_template_name,
+            {
+                "message": str(error),
+                "another_address": isinstance(error, services.InvitationForAnotherAddress),
+            },
+            status=self.REFUSAL_STATUS.get(type(error), 400),
         )
 
     def get(self, request, token: str):
-        invitation = Invitation.objects.filter(token=token[:64]).first() if token else None
+        invitation = selectors.invitation_by_token(token)
         if invitation is None:
             return self.invalid(
                 request,
-                _("That invitation link is not right, or has been withdrawn."),
-                status=404,
+                services.InvitationNotFound(
+                    _("That invitation link is not right, or has been withdrawn.")
+                ),
             )
         if not request.user.is_authenticated:
+            if invitation.status() == Invitation.Status.NOT_ACCEPTED:
+                return self.invalid(
+                    request,
+                    services.InvitationExpired(
+                        _(
+                            "That invitation can no longer be used. Ask your programme lead "
+                            "to invite you again."
+                        )
+                    ),
+                )
             request.session[INVITATION_SESSION_KEY] = invitation.token
             if (
                 invitation.accepted_at is not None
-                or User.objects.filter(email=invitation.email).exists()
+                or User.objects.filter(email__iexact=invitation.email).exists()
             ):
                 return redirect_to_login(request.get_full_path())
             return redirect(
                 reverse("account_signup") + "?" + urlencode({"email": invitation.email})
             )
         try:
-            cohort = services.invitation_accept(token=invitation.token, learner=request.user)
-        except services.JoinRefused as error:
-            return self.invalid(request, str(error), status=200)
-        request.session.pop(INVITATION_SESSION_KEY, None)
-        messages.success(
+            services.invitation_check(invitation, learner=request.user)
+        except services.InvitationRefused as error:
+            return self.invalid(request, error)
+        return TemplateResponse(
             request,
-            _("You are a member of the cohort %(name)s. Its modules are in My learning.")
-            % {"name": cohort.name},
+            self.template_name,
+            {
+                "invitation": invitation,
+                "cohort": invitation.cohort,
+                "lead": invitation.invited_by,
+                "accepted": invitation.accepted_by_id == request.user.pk,
+            },
         )
+
+    def post(self, request, token: str):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        answer = request.POST.get("answer")
+        try:
+            if answer == "accept":
+                cohort = services.invitation_accept(token=token, learner=request.user)
+            elif answer == "decline":
+                invitation = services.invitation_decline(token=token, learner=request.user)
+            else:
+                return self.get(request, token)
+        except services.InvitationRefused as error:
+            return self.invalid(request, error)
+        request.session.pop(INVITATION_SESSION_KEY, None)
+        if answer == "accept":
+            messages.success(
+                request,
+                _("You are a member of the cohort %(name)s. Its modules are in My learning.")
+                % {"name": cohort.name},
+            )
+        else:
+            messages.info(
+                request,
+                _("You declined the invitation to join %(name)s.")
+                % {"name": invitation.cohort.name},
+            )
         return redirect("modules:my_learning")

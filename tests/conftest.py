@@ -1,6 +1,10 @@
+import logging
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.test import Client
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
 
@@ -34,6 +38,46 @@ def clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def run_on_commit_since(start: int, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Run the on-commit callbacks registered since `start` (and any they register), then
+    forget them, as a real commit would."""
+    connection = connections[using]
+    while len(connection.run_on_commit) > start:
+        pending = connection.run_on_commit[start:]
+        del connection.run_on_commit[start:]
+        for _savepoints, callback, robust in pending:
+            if not robust:
+                callback()
+                continue
+            try:
+                callback()
+            except Exception:
+                logging.getLogger(__name__).exception("on_commit callback failed")
+
+
+@pytest.fixture
+def mailoutbox(mailoutbox, monkeypatch):
+    """pytest-django's outbox, with each test-client request committing as it does on the
+    site.
+
+    Every email leaves through `transaction.on_commit` (`core.mail`), and a database test
+    runs inside one transaction that never commits. So the callbacks a request registered
+    run when it answers, as the request's own commit would run them, and are then
+    forgotten. Anything done outside a request (a service called directly) still waits for
+    `django_capture_on_commit_callbacks`.
+    """
+    original = Client.request
+
+    def request(self, **kwargs):
+        start = len(connections[DEFAULT_DB_ALIAS].run_on_commit)
+        response = original(self, **kwargs)
+        run_on_commit_since(start)
+        return response
+
+    monkeypatch.setattr(Client, "request", request)
+    return mailoutbox
 
 
 def wagtail_root_ensure() -> Page:

@@ -63,8 +63,35 @@ def test_a_lead_invites_a_list_and_sees_each_bad_row(page, site_home, sign_in):
     expect(
         page.get_by_text(re.compile(r"Line 4: 'new\.person@example\.org' is a repeat"))
     ).to_be_visible()
-    expect(page.get_by_role("row", name=re.compile(r"^Invited")).get_by_role("cell")).to_have_text(
-        "1"
+    expect(
+        page.get_by_role("row", name=re.compile(r"^Invited \(we are emailing")).get_by_role("cell")
+    ).to_have_text("2")
+    expect(page.get_by_role("row", name=re.compile(r"^new\.person@example\.org"))).to_contain_text(
+        "Waiting for a reply"
     )
     check_page(page, "invite page with row errors")
     assert Invitation.objects.filter(email="new.person@example.org").exists()
+    assert not Membership.objects.filter(cohort=cohort).exists()
+
+
+def test_an_invited_learner_accepts_from_my_learning(page, site_home, sign_in):
+    from cohorts import services
+
+    lead = a_lead()
+    cohort = make_cohort(lead=lead, name="Leading across Northfield")
+    learner = UserFactory(first_name="Amira", email="amira@example.org")
+    services.cohort_invite(cohort=cohort, invited_by=lead, emails=[learner.email])
+    sign_in(email=learner.email, password=DEFAULT_PASSWORD)
+
+    page.goto("/learn/")
+    expect(page.get_by_role("heading", level=2, name="Invitations")).to_be_visible()
+    check_page(page, "my learning with an invitation")
+    page.get_by_role("link", name="Leading across Northfield").click()
+    expect(page.get_by_text("Tom Gallagher has invited you to join this cohort.")).to_be_visible()
+    check_page(page, "invitation page")
+    page.get_by_role("button", name="Accept and join").click()
+
+    expect(
+        page.get_by_text("You are a member of the cohort Leading across Northfield.")
+    ).to_be_visible()
+    assert Membership.objects.filter(cohort=cohort, learner=learner).exists()
