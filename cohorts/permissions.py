@@ -67,3 +67,12 @@ def visible_learners(user, cohort: Cohort | None = None) -> QuerySet[User]:
 def cohort_for(user, cohort_id) -> Cohort | None:
     """The cohort if `user` may see it; None for any other id, existing or not."""
     return visible_cohorts(user).filter(pk=cohort_id).first()
+
+
+def cohorts_in_audit_log(user) -> QuerySet[Cohort] | None:
+    """The cohorts whose entries in Wagtail's audit log `user` may read (who viewed,
+    exported or changed them); None for every cohort, deleted ones included (site
+    admins). Registered with `core.audit` in `CohortsConfig.ready`."""
+    if SITE_ADMIN in _cohort_roles(user):
+        return None
+    return visible_cohorts(user)
