@@ -75,10 +75,10 @@ class AdminForStaffMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        if not request.path.startswith(reverse("wagtailadmin_home")):
+            return None
         user = request.user
         if not user.is_authenticated or user.has_perm("wagtailadmin.access_admin"):
-            return None
-        if not request.path.startswith(reverse("wagtailadmin_home")):
             return None
         if request.resolver_match.url_name in OPEN_ADMIN_URL_NAMES:
             return None
