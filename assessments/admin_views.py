@@ -29,9 +29,10 @@ from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.models import Revision
 from wagtail.snippets.views import snippets as snippet_views
 
+from core.spreadsheets import Echo, safe_cell
+
 from . import statistics
 from .models import Instrument, Response
-from .spreadsheets import Echo, safe_cell
 
 
 def user_can_see_statistics(user) -> bool:

@@ -80,3 +80,12 @@ def visible_invitations(user, cohort: Cohort) -> QuerySet[Invitation]:
         .only("pk", "email", "created_at", "expires_at", "sent_at", "accepted_at", "declined_at")
         .order_by("-created_at", "-pk")
     )
+
+
+def cohorts_in_audit_log(user) -> QuerySet[Cohort] | None:
+    """The cohorts whose entries in Wagtail's audit log `user` may read (who viewed,
+    exported or changed them); None for every cohort, deleted ones included (site
+    admins). Registered with `core.audit` in `CohortsConfig.ready`."""
+    if SITE_ADMIN in _cohort_roles(user):
+        return None
+    return visible_cohorts(user)

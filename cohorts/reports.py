@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
-from assessments.spreadsheets import Echo, safe_cell
+from core.spreadsheets import Echo, safe_cell
 from modules.models import Enrolment
 
 from .models import Cohort, Membership

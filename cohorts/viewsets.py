@@ -131,10 +131,20 @@ class SavedThroughServicesMixin:
 
 
 class VisibleCohortMixin:
-    """Load the cohort from those the user may see; any other id is a 404."""
+    """Load the cohort from those the user may see; any other id is a 404.
+
+    For the edit and delete views, which load their object through Django's
+    `SingleObjectMixin.get_queryset`.
+    """
 
     def get_queryset(self):
         return visible_cohorts(self.request.user)
+
+
+class VisibleCohortObjectMixin:
+    """The same rule for Wagtail's listings about one object (history, usage), which load
+    the object through `get_base_object_queryset`. Their `get_queryset` is the listing
+    (log entries, references), so it must be left alone."""
 
     def get_base_object_queryset(self):
         return visible_cohorts(self.request.user)
@@ -152,11 +162,11 @@ class CohortDeleteView(VisibleCohortMixin, generic.DeleteView):
     pass
 
 
-class CohortHistoryView(VisibleCohortMixin, HistoryView):
+class CohortHistoryView(VisibleCohortObjectMixin, HistoryView):
     pass
 
 
-class CohortUsageView(VisibleCohortMixin, UsageView):
+class CohortUsageView(VisibleCohortObjectMixin, UsageView):
     pass
 
 

@@ -208,13 +208,14 @@ def test_index_query_count_does_not_grow_with_organisations_or_members(site_admi
 # Who may see the screens ------------------------------------------------------------------
 
 
-def test_learner_without_admin_access_is_sent_to_sign_in(client, learner, leeds):
+def test_learner_without_admin_access_is_told_the_admin_is_for_staff(client, learner, leeds):
     client.force_login(learner)
 
     for url in (INDEX_URL, merge_url(leeds)):
         response = client.get(url)
-        assert response.status_code == 302
-        assert response.url.startswith(reverse("account_login"))
+        assert response.status_code == 403
+        assert "The admin is for staff" in response.content.decode()
+        assert leeds.name not in response.content.decode()
 
 
 def test_course_editor_is_refused_the_index_and_the_merge_view(

@@ -16,7 +16,7 @@ from accounts.models import User
 from accounts.roles import COURSE_EDITOR, PROGRAMME_LEAD, SITE_ADMIN
 from assessments import services, statistics
 from assessments.models import Instrument, Response
-from assessments.spreadsheets import safe_cell
+from core.spreadsheets import safe_cell
 from tests.factories import OrganisationFactory, UserFactory
 
 from .factories import build_instrument, dimension, keys_of, small_instrument, submit

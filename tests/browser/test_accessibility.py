@@ -125,3 +125,16 @@ def test_journal_and_search_pages_are_accessible(page, site_home, sign_in):
         assert response.status == 200
         expect(page.get_by_role("heading", level=1)).to_have_count(1)
         check_page(page, path)
+
+
+def test_the_admin_is_for_staff_page_is_accessible(page, site_home, sign_in):
+    learner = UserFactory(first_name="Noor")
+    sign_in(email=learner.email, password=DEFAULT_PASSWORD)
+
+    response = page.goto("/admin/pages/")
+
+    assert response.status == 403
+    assert page.url.endswith("/admin/pages/")
+    expect(page.get_by_role("heading", level=1, name="The admin is for staff")).to_be_visible()
+    expect(page.get_by_role("link", name="Go to My learning")).to_be_visible()
+    check_page(page, "the admin is for staff page")

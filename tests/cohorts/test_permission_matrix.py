@@ -3,7 +3,8 @@ cohort in any page or export.
 
 The rule under test is `cohorts/permissions.py`: a programme lead sees the members of the
 cohorts they lead, a site admin sees all, nobody else sees anyone. Admin pages refuse
-people without admin access with Wagtail's redirect to sign in (302); pages of a cohort
+anonymous visitors with Wagtail's redirect to sign in (302) and signed-in people without
+admin access with the "admin is for staff" page (403); pages of a cohort
 the visitor may not see are "not found" (404), whether the id exists or not.
 """
 
@@ -61,8 +62,10 @@ def expected_status(role: str, page: str) -> int:
         return 302 if role == "anonymous" else 200
     if role in ALLOWED:
         return 200
-    if role in {"anonymous", "learner", "member"}:
+    if role == "anonymous":
         return 302
+    if role in {"learner", "member"}:
+        return 403
     if role == "lead of another cohort":
         return 200 if page in {"index", "add"} else 404
     # course editor

@@ -12,6 +12,7 @@ from wagtail.models import ModelLogEntry
 
 from accounts.admin_forms import AdminUserCreationForm, AdminUserEditForm
 from accounts.roles import COURSE_EDITOR
+from cohorts import services
 from cohorts.admin_forms import date_from_expiry, expiry_from_date
 from cohorts.models import Cohort
 from cohorts.permissions import visible_learners
@@ -474,3 +475,72 @@ def test_the_listing_sorts_by_its_columns(lead_client, lead, cohort, ordering):
     assert {row.pk for row in response.context["object_list"]} == {cohort.pk, small.pk}
     if ordering == "-member_count":
         assert [row.member_count for row in response.context["object_list"]] == [3, 1]
+
+
+# History and usage ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def logged_cohorts(lead, cohort, other_cohort, site_admin):
+    """Each cohort viewed once by its own lead, and ours exported by the site admin."""
+    services.cohort_access_record(user=lead, cohort=cohort, action=services.VIEW_ACTION)
+    services.cohort_access_record(
+        user=site_admin, cohort=cohort, action=services.EXPORT_ACTION, detail="csv"
+    )
+    services.cohort_access_record(
+        user=other_cohort.leads.get(), cohort=other_cohort, action=services.VIEW_ACTION
+    )
+    return cohort, other_cohort
+
+
+@pytest.mark.parametrize("name", ["cohort:history", "cohort:history_results"])
+def test_a_lead_sees_their_cohorts_history_and_only_its_entries(
+    lead_client, site_admin, logged_cohorts, name
+):
+    cohort, other_cohort = logged_cohorts
+
+    response = lead_client.get(reverse(name, args=[cohort.pk]))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Viewed the cohort&#x27;s learners" in page
+    assert "Exported the cohort&#x27;s learners" in page
+    assert site_admin.get_full_name() in page
+    assert other_cohort.leads.get().get_full_name() not in page
+    assert other_cohort.name not in page
+
+
+@pytest.mark.parametrize("name", ["cohort:history", "cohort:history_results", "cohort:usage"])
+def test_another_leads_cohort_history_and_usage_are_not_found(lead_client, logged_cohorts, name):
+    _cohort, other_cohort = logged_cohorts
+
+    assert lead_client.get(reverse(name, args=[other_cohort.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["cohort:history", "cohort:history_results"])
+def test_a_site_admin_sees_every_cohorts_history(client, site_admin, logged_cohorts, name):
+    cohort, other_cohort = logged_cohorts
+    client.force_login(site_admin)
+
+    for shown, hidden in ((cohort, other_cohort), (other_cohort, cohort)):
+        response = client.get(reverse(name, args=[shown.pk]))
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert shown.leads.get().get_full_name() in page
+        assert "Viewed the cohort&#x27;s learners" in page
+        assert hidden.leads.get().get_full_name() not in page
+
+
+@pytest.mark.parametrize("role", ["lead", "site admin"])
+def test_a_cohorts_usage_page_shows_that_nothing_refers_to_it(
+    client, lead, site_admin, logged_cohorts, role
+):
+    cohort, _other = logged_cohorts
+    client.force_login(lead if role == "lead" else site_admin)
+
+    response = client.get(reverse("cohort:usage", args=[cohort.pk]))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Usage" in page
+    assert cohort.name in page
