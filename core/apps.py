@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = "Core helpers"
+
+    def ready(self):
+        from .unreadable import install_unreadable_field_check
+
+        install_unreadable_field_check()

@@ -1,0 +1,116 @@
+"""Middleware that knows no domain."""
+
+from django.conf import settings
+from django.core.exceptions import BadRequest
+from django.http import QueryDict
+from django.utils.datastructures import MultiValueDict
+
+from .unreadable import (
+    REPLACEMENT_CHARACTER,
+    Unreadable,
+    contains_nul,
+    decodes,
+    urlencoded_is_readable,
+    urlencoded_pairs,
+)
+
+URLENCODED = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
+
+
+class UnreadableInputMiddleware:
+    """Refuse NUL bytes and mark text that is not UTF-8, before any view reads either.
+
+    - A NUL byte (raw or percent-encoded) in the path, the query string or a form post's
+      field names or values is answered with the site's 400 "Bad request" page. No browser
+      sends one from a form a person typed into, PostgreSQL refuses it in any text lookup
+      (a server error), and some views read `request.POST` without a form; one rule for
+      every part of the request keeps them all safe. File contents are not looked at.
+    - A query string that is not valid UTF-8 is a 400 too: it comes from a link or a
+      search box, and there is no field to put a message next to.
+    - A form post (urlencoded or multipart) whose values are not valid UTF-8 goes on to the
+      view with each such value marked `Unreadable` (its text holds replacement
+      characters, never Latin-1 mojibake), and every form field refuses a marked value
+      with a field error ("… contains characters we could not read. Type it again."); see
+      `core.unreadable`. A field name that is not UTF-8 is a 400, as no field can show it.
+      The names of the marked fields are in `request.unreadable_fields`. A replacement
+      character that arrives as such is treated the same way: it means the text was
+      already unreadable before it reached us.
+
+    It sits near the top of `MIDDLEWARE` so that no other middleware meets the raw input
+    first. The 400 page comes from `handler400`, as Django answers `BadRequest` with it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.unreadable_fields = set()
+        if "\x00" in request.path:
+            raise BadRequest("NUL byte in the path")
+        self.check_query_string(request)
+        if request.method not in {"GET", "HEAD", "OPTIONS", "TRACE"}:
+            self.check_form_post(request)
+        return self.get_response(request)
+
+    def check_query_string(self, request):
+        raw = request.META.get("QUERY_STRING", "")
+        if not raw:
+            return
+        try:
+            raw_bytes = raw.encode("iso-8859-1")
+        except UnicodeEncodeError:
+            raw_bytes = raw.encode()
+        if not urlencoded_is_readable(raw_bytes):
+            raise BadRequest("Query string is not UTF-8")
+        if any(
+            contains_nul(name) or any(map(contains_nul, values))
+            for name, values in request.GET.lists()
+        ):
+            raise BadRequest("NUL byte in the query string")
+
+    def check_form_post(self, request):
+        content_type = request.content_type or ""
+        if content_type not in {URLENCODED, MULTIPART}:
+            return
+        encoding = request.encoding or settings.DEFAULT_CHARSET
+        post = request.POST  # Django's own limits (size, number of fields) apply first.
+        if content_type == URLENCODED and not urlencoded_is_readable(request.body, encoding):
+            post = request._post = self.decode_urlencoded(request.body, encoding)
+            request._files = MultiValueDict()
+        marked = QueryDict(mutable=True, encoding=encoding)
+        for name, values in post.lists():
+            if contains_nul(name) or any(map(contains_nul, values)):
+                raise BadRequest("NUL byte in a form post")
+            if REPLACEMENT_CHARACTER in name:
+                raise BadRequest("Form field name is not UTF-8")
+            readable = [
+                value
+                if isinstance(value, Unreadable) or REPLACEMENT_CHARACTER not in value
+                else Unreadable(value)
+                for value in values
+            ]
+            if any(isinstance(value, Unreadable) for value in readable):
+                request.unreadable_fields.add(name)
+            marked.setlist(name, readable)
+        if request.unreadable_fields:
+            marked._mutable = False
+            request._post = marked
+
+    @staticmethod
+    def decode_urlencoded(raw: bytes, encoding: str) -> QueryDict:
+        """Decode each name and value on its own, marking those that are not `encoding`.
+
+        Django decodes the whole body as Latin-1 when any part of it is not UTF-8, which
+        garbles every value in it, the readable ones included.
+        """
+        post = QueryDict(mutable=True, encoding=encoding)
+        for name, value in urlencoded_pairs(raw):
+            if not decodes(name, encoding):
+                raise BadRequest("Form field name is not UTF-8")
+            text = value.decode(encoding, errors="replace")
+            post.appendlist(
+                name.decode(encoding), text if decodes(value, encoding) else Unreadable(text)
+            )
+        post._mutable = False
+        return post
