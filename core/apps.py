@@ -6,6 +6,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Core helpers"
 
     def ready(self):
+        from .fields import install_id_choice_check
         from .unreadable import install_unreadable_field_check
 
         install_unreadable_field_check()
+        install_id_choice_check()

@@ -49,6 +49,46 @@ class SensibleDateTimeField(forms.DateTimeField):
     default_validators = [validate_sensible_date]
 
 
+def chooses_by_integer_id(field) -> bool:
+    """Whether a model choice field looks its choices up by an integer primary key."""
+    if not isinstance(field, forms.ModelChoiceField) or field.to_field_name:
+        return False
+    queryset = getattr(field, "queryset", None)
+    if queryset is None:
+        return False
+    return queryset.model._meta.pk.get_internal_type() in INTEGER_KEYS
+
+
+INTEGER_KEYS = {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField"}
+
+
+def _refuse_non_ids(original):
+    def clean_bound_field(self, bf):
+        if not self.disabled and chooses_by_integer_id(self):
+            data = bf.data
+            values = data if isinstance(data, list | tuple) else [data]
+            for value in values:
+                if isinstance(value, str) and value.strip() and not is_id(value):
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": value},
+                    )
+        return original(self, bf)
+
+    clean_bound_field.id_check = True
+    return clean_bound_field
+
+
+def install_id_choice_check() -> None:
+    """Make every model choice field with integer ids (Wagtail's and packages' included)
+    refuse a value that is not an id, as `IdChoiceField` does, before the database sees it.
+    """
+    if getattr(forms.Field._clean_bound_field, "id_check", False):
+        return
+    forms.Field._clean_bound_field = _refuse_non_ids(forms.Field._clean_bound_field)
+
+
 class IdChoiceField(forms.ModelChoiceField):
     """`ModelChoiceField` for models whose primary key is an integer: a value that is not
     an id is refused with the field's own "not one of the choices" message before the

@@ -15,6 +15,8 @@ from .unreadable import (
 )
 
 URLENCODED = "application/x-www-form-urlencoded"
+# nginx's default limit for a request line; no link or search box of the site comes near.
+MAX_QUERY_STRING = 8192
 MULTIPART = "multipart/form-data"
 
 
@@ -27,7 +29,12 @@ class UnreadableInputMiddleware:
       (a server error), and some views read `request.POST` without a form; one rule for
       every part of the request keeps them all safe. File contents are not looked at.
     - A query string that is not valid UTF-8 is a 400 too: it comes from a link or a
-      search box, and there is no field to put a message next to.
+      search box, and there is no field to put a message next to. So is one longer than
+      MAX_QUERY_STRING, which nginx would refuse in production anyway (and whose search
+      terms SQLite refuses as "LIKE pattern too complex").
+    - A `next` parameter that is not a path on this site (`/…`, not `//…`) is dropped:
+      Django's `redirect()` treats a bare word such as `x` as a view name and fails with a
+      server error, in Wagtail's views among others.
     - A form post (urlencoded or multipart) whose values are not valid UTF-8 goes on to the
       view with each such value marked `Unreadable` (its text holds replacement
       characters, never Latin-1 mojibake), and every form field refuses a marked value
@@ -57,6 +64,8 @@ class UnreadableInputMiddleware:
         raw = request.META.get("QUERY_STRING", "")
         if not raw:
             return
+        if len(raw) > MAX_QUERY_STRING:
+            raise BadRequest("Query string too long")
         try:
             raw_bytes = raw.encode("iso-8859-1")
         except UnicodeEncodeError:
@@ -68,6 +77,8 @@ class UnreadableInputMiddleware:
             for name, values in request.GET.lists()
         ):
             raise BadRequest("NUL byte in the query string")
+        if unsafe_next(request.GET):
+            request.GET = without_next(request.GET)
 
     def check_form_post(self, request):
         content_type = request.content_type or ""
@@ -96,6 +107,8 @@ class UnreadableInputMiddleware:
         if request.unreadable_fields:
             marked._mutable = False
             request._post = marked
+        if unsafe_next(request.POST):
+            request._post = without_next(request.POST)
 
     @staticmethod
     def decode_urlencoded(raw: bytes, encoding: str) -> QueryDict:
@@ -114,3 +127,16 @@ class UnreadableInputMiddleware:
             )
         post._mutable = False
         return post
+
+
+def unsafe_next(params: QueryDict) -> bool:
+    return any(
+        not value.startswith("/") or value.startswith("//") for value in params.getlist("next")
+    )
+
+
+def without_next(params: QueryDict) -> QueryDict:
+    params = params.copy()
+    del params["next"]
+    params._mutable = False
+    return params

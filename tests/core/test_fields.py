@@ -81,3 +81,36 @@ def test_real_ids_are_chosen():
 
     assert IdChoiceField(queryset=Group.objects.all()).clean(str(group.pk)) == group
     assert list(IdMultipleChoiceField(queryset=Group.objects.all()).clean([group.pk])) == [group]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["9" * 20, "-1"])
+def test_every_model_choice_field_refuses_what_is_not_an_id(value):
+    """Installed for all forms, so Wagtail's and packages' fields too (a 20-digit id in
+    Wagtail's group and user forms overflowed SQLite)."""
+    from django import forms
+
+    single = forms.ModelChoiceField(queryset=Group.objects.all())
+    several = forms.ModelMultipleChoiceField(queryset=Group.objects.all())
+
+    class Form(forms.Form):
+        group = single
+        groups = several
+
+    form = Form({"group": value, "groups": [value]})
+
+    assert not form.is_valid()
+    assert "Select a valid choice" in str(form.errors["group"])
+    assert "Select a valid choice" in str(form.errors["groups"])
+
+
+@pytest.mark.django_db
+def test_wagtails_group_form_refuses_a_twenty_digit_permission(client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+
+    response = client.post("/admin/groups/new/", {"name": "Helpers", "permissions": ["9" * 20]})
+
+    assert response.status_code == 200
+    assert not Group.objects.filter(name="Helpers").exists()

@@ -180,3 +180,43 @@ def test_allauth_sign_up_shows_a_field_error_and_creates_nobody(client, home_pag
     assert response.status_code == 200
     assert "contains characters we could not read. Type it again." in response.content.decode()
     assert not User.objects.filter(email="new@example.org").exists()
+
+
+# Query strings too long to be real, and `next` values that are not paths -----------------
+
+
+def test_a_query_string_longer_than_nginx_allows_is_a_bad_request(client, home_page):
+    response = client.get("/learn/search/", {"q": "x" * 100_000})
+
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("next_url", ["x", "-1", "9999-12-31", "//evil.example/"])
+def test_a_next_that_is_not_a_path_here_is_dropped(rf, next_url):
+    request = rf.post(f"/?next={next_url}", data={"next": next_url, "name": "a"})
+    seen = {}
+
+    def view(request):
+        seen["get"], seen["post"] = request.GET, request.POST
+        return HttpResponse("ok")
+
+    UnreadableInputMiddleware(view)(request)
+
+    assert "next" not in seen["get"] and "next" not in seen["post"]
+    assert seen["post"]["name"] == "a"
+
+
+def test_a_path_next_is_kept(rf):
+    request = rf.get("/", {"next": "/learn/"})
+    UnreadableInputMiddleware(lambda request: HttpResponse("ok"))(request)
+
+    assert request.GET["next"] == "/learn/"
+
+
+def test_wagtails_lock_view_with_a_bare_word_next_redirects_instead_of_failing(client, home_page):
+    """Django's redirect() took "x" for a view name: NoReverseMatch, a server error."""
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+
+    response = client.post(f"/admin/pages/{home_page.pk}/lock/", {"next": "x"})
+
+    assert response.status_code == 302
