@@ -3,8 +3,9 @@
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import QueryDict
-from django.utils.datastructures import MultiValueDict
+from django.utils.datastructures import MultiValueDict, MultiValueDictKeyError
 
+from .fields import is_id
 from .unreadable import (
     REPLACEMENT_CHARACTER,
     Unreadable,
@@ -32,6 +33,8 @@ class UnreadableInputMiddleware:
       search box, and there is no field to put a message next to. So is one longer than
       MAX_QUERY_STRING, which nginx would refuse in production anyway (and whose search
       terms SQLite refuses as "LIKE pattern too complex").
+    - An `id` in the query string must be a database id (digits fitting 64 bits):
+      Wagtail's choosers and admin API pass `?id=` to the database unchecked.
     - A `next` parameter that is not a path on this site (`/…`, not `//…`) is dropped:
       Django's `redirect()` treats a bare word such as `x` as a view name and fails with a
       server error, in Wagtail's views among others.
@@ -50,6 +53,14 @@ class UnreadableInputMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+
+    def process_exception(self, request, exception):
+        """A view that reads a form field the client did not send (`request.POST["x"]`,
+        as Wagtail's page editor does) raises MultiValueDictKeyError: that is the client's
+        mistake, so it is a 400, not a 500."""
+        if isinstance(exception, MultiValueDictKeyError):
+            raise BadRequest("A required form field is missing") from exception
+        return None
 
     def __call__(self, request):
         request.unreadable_fields = set()
@@ -79,6 +90,8 @@ class UnreadableInputMiddleware:
             raise BadRequest("NUL byte in the query string")
         if unsafe_next(request.GET):
             request.GET = without_next(request.GET)
+        if not all(map(is_id, request.GET.getlist("id"))):
+            raise BadRequest("An id in the query string is not a number")
 
     def check_form_post(self, request):
         content_type = request.content_type or ""

@@ -1,0 +1,31 @@
+"""Guards around the few places in packages we use that turn bad input into a server error.
+
+Each is installed once by `core.apps.CoreConfig.ready` and names what it guards against.
+"""
+
+from django.core.exceptions import ValidationError
+
+
+def install_chooser_guard() -> None:
+    """Wagtail's chooser widgets look up whatever value a form comes back with.
+
+    A page, snippet or workflow chooser re-displaying a form whose posted id is not a
+    number (`x`, `9999-12-31`) or too large for SQLite raised ValueError or OverflowError
+    while rendering the form's error page (Wagtail's sites, redirects, workflows, page copy
+    and move views). Such a value names no object, so the widget shows none; the form
+    itself has already refused it beside the field.
+    """
+    from wagtail.admin.widgets.chooser import BaseChooser
+
+    original = BaseChooser.get_instance
+    if getattr(original, "guarded", False):
+        return
+
+    def get_instance(self, value):
+        try:
+            return original(self, value)
+        except (ValueError, TypeError, OverflowError, ValidationError):
+            return None
+
+    get_instance.guarded = True
+    BaseChooser.get_instance = get_instance
