@@ -7,9 +7,10 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from .fields import install_id_choice_check
-        from .patches import install_chooser_guard
+        from .patches import install_chooser_guard, install_external_link_guard
         from .unreadable import install_unreadable_field_check
 
         install_unreadable_field_check()
         install_id_choice_check()
         install_chooser_guard()
+        install_external_link_guard()

@@ -29,3 +29,19 @@ def install_chooser_guard() -> None:
 
     get_instance.guarded = True
     BaseChooser.get_instance = get_instance
+
+
+def install_external_link_guard() -> None:
+    """Wagtail's external-link chooser form raised AttributeError when the post had no
+    `url` at all (`None.startswith`); a missing URL is now the field's "required" error."""
+    from wagtail.admin.forms.choosers import URLOrAbsolutePathField
+
+    original = URLOrAbsolutePathField.to_python
+    if getattr(original, "guarded", False):
+        return
+
+    def to_python(self, value):
+        return original(self, "" if value is None else value)
+
+    to_python.guarded = True
+    URLOrAbsolutePathField.to_python = to_python

@@ -35,3 +35,10 @@ def test_a_page_edit_post_missing_wagtails_own_fields_is_a_bad_request(admin_cli
     response = admin_client.post(f"/admin/pages/{home_page.pk}/edit/", {"q": "x"})
 
     assert response.status_code == 400
+
+
+def test_the_external_link_chooser_without_a_url_asks_for_one(admin_client):
+    response = admin_client.post("/admin/choose-external-link/", {"link_text": "x"})
+
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
