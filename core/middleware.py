@@ -16,13 +16,13 @@ from .unreadable import (
 )
 
 URLENCODED = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
 # nginx's default limit for a request line; no link or search box of the site comes near.
 MAX_QUERY_STRING = 8192
-MULTIPART = "multipart/form-data"
 
 
-class UnreadableInputMiddleware:
-    """Refuse NUL bytes and mark text that is not UTF-8, before any view reads either.
+class BadInputMiddleware:
+    """Refuse or defuse input that crashes views, before any view reads it.
 
     - A NUL byte (raw or percent-encoded) in the path, the query string or a form post's
       field names or values is answered with the site's 400 "Bad request" page. No browser

@@ -6,7 +6,7 @@ posts), and turns the whole body into Latin-1 mojibake when the bytes are sent r
 (`%FF%FE%C3%28` is stored as "ÿþÃ("). A NUL byte passes through untouched, and PostgreSQL
 refuses it in any text lookup with a server error.
 
-`core.middleware.UnreadableInputMiddleware` refuses NUL bytes outright and marks each
+`core.middleware.BadInputMiddleware` refuses NUL bytes outright and marks each
 form value that was not valid UTF-8 as `Unreadable`; `install_unreadable_field_check()`
 (run once by `core.apps.CoreConfig.ready`) makes every Django form field (ours, Wagtail's
 and allauth's alike) answer such a value with a field error, so that it is never stored.

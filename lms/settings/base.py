@@ -72,9 +72,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Before anything reads the input: NUL bytes get a 400, text that is not UTF-8 a
-    # field error (see core.unreadable).
-    "core.middleware.UnreadableInputMiddleware",
+    # Before anything reads the input: NUL bytes and impossible query strings get a 400,
+    # text that is not UTF-8 a field error (see core.middleware and core.unreadable).
+    "core.middleware.BadInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

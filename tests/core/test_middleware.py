@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 import pytest
 from django.http import HttpResponse
 
-from core.middleware import UnreadableInputMiddleware
+from core.middleware import BadInputMiddleware
 from core.unreadable import Unreadable
 from tests.factories import UserFactory
 
@@ -58,7 +58,7 @@ def run(request):
         seen["post"] = request.POST
         return HttpResponse("ok")
 
-    UnreadableInputMiddleware(view)(request)
+    BadInputMiddleware(view)(request)
     return seen["post"], request.unreadable_fields
 
 
@@ -200,7 +200,7 @@ def test_a_next_that_is_not_a_path_here_is_dropped(rf, next_url):
         seen["get"], seen["post"] = request.GET, request.POST
         return HttpResponse("ok")
 
-    UnreadableInputMiddleware(view)(request)
+    BadInputMiddleware(view)(request)
 
     assert "next" not in seen["get"] and "next" not in seen["post"]
     assert seen["post"]["name"] == "a"
@@ -208,7 +208,7 @@ def test_a_next_that_is_not_a_path_here_is_dropped(rf, next_url):
 
 def test_a_path_next_is_kept(rf):
     request = rf.get("/", {"next": "/learn/"})
-    UnreadableInputMiddleware(lambda request: HttpResponse("ok"))(request)
+    BadInputMiddleware(lambda request: HttpResponse("ok"))(request)
 
     assert request.GET["next"] == "/learn/"
 
