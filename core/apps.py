@@ -7,10 +7,15 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from .fields import install_id_choice_check
-        from .patches import install_chooser_guard, install_external_link_guard
+        from .patches import (
+            install_chooser_guard,
+            install_external_link_guard,
+            install_rich_text_guard,
+        )
         from .unreadable import install_unreadable_field_check
 
         install_unreadable_field_check()
         install_id_choice_check()
         install_chooser_guard()
         install_external_link_guard()
+        install_rich_text_guard()

@@ -45,3 +45,27 @@ def install_external_link_guard() -> None:
 
     to_python.guarded = True
     URLOrAbsolutePathField.to_python = to_python
+
+
+def install_rich_text_guard() -> None:
+    """Wagtail's rich text editor (Draftail) posts its content as JSON and converted
+    whatever arrived: text that is not its JSON raised JSONDecodeError or AttributeError
+    (a server error, in the assessment instrument editor among others). Such a value is
+    now `Unreadable`, so the field says it could not read it and nothing is saved.
+    """
+    from wagtail.admin.rich_text.editors.draftail import DraftailRichTextArea
+
+    from .unreadable import Unreadable
+
+    original = DraftailRichTextArea.value_from_datadict
+    if getattr(original, "guarded", False):
+        return
+
+    def value_from_datadict(self, data, files, name):
+        try:
+            return original(self, data, files, name)
+        except (ValueError, TypeError, AttributeError, KeyError, IndexError):
+            return Unreadable("")
+
+    value_from_datadict.guarded = True
+    DraftailRichTextArea.value_from_datadict = value_from_datadict

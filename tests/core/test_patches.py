@@ -42,3 +42,20 @@ def test_the_external_link_chooser_without_a_url_asks_for_one(admin_client):
 
     assert response.status_code == 200
     assert "This field is required" in response.content.decode()
+
+
+@pytest.mark.parametrize("posted", ["x", "9999-12-31", "[]", '{"blocks": 1}'])
+def test_rich_text_that_is_not_the_editors_json_is_refused_beside_the_field(posted):
+    """Wagtail's Draftail editor raised JSONDecodeError or AttributeError (a server error,
+    in the instrument editor) on content that was not its JSON."""
+    from django import forms
+    from wagtail.fields import RichTextField
+
+    class Form(forms.Form):
+        introduction = RichTextField(blank=True).formfield()
+
+    form = Form({"introduction": posted})
+
+    assert not form.is_valid()
+    assert "contains characters we could not read" in str(form.errors["introduction"])
+    assert "<form" not in form.as_div()  # and the form still renders
