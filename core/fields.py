@@ -56,7 +56,10 @@ def chooses_by_integer_id(field) -> bool:
     queryset = getattr(field, "queryset", None)
     if queryset is None:
         return False
-    return queryset.model._meta.pk.get_internal_type() in INTEGER_KEYS
+    key = queryset.model._meta.pk
+    while key.is_relation:  # a child model's key is its parent's (Wagtail's pages)
+        key = key.target_field
+    return key.get_internal_type() in INTEGER_KEYS
 
 
 INTEGER_KEYS = {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField"}
@@ -116,8 +119,8 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
         for item in value if isinstance(value, list | tuple) else []:
             if not isinstance(item, self.queryset.model) and not is_id(item):
                 raise ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": item},
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
                 )
         return super()._check_values(value)

@@ -33,8 +33,9 @@ class BadInputMiddleware:
       search box, and there is no field to put a message next to. So is one longer than
       MAX_QUERY_STRING, which nginx would refuse in production anyway (and whose search
       terms SQLite refuses as "LIKE pattern too complex").
-    - An `id` in the query string must be a database id (digits fitting 64 bits):
-      Wagtail's choosers and admin API pass `?id=` to the database unchecked.
+    - An `id` in the query string that is not a database id (digits fitting 64 bits) is
+      dropped: Wagtail's choosers and admin API pass `?id=` to the database unchecked.
+      Wagtail's bulk actions' `?id=all` is kept.
     - A `next` parameter that is not a path on this site (`/…`, not `//…`) is dropped:
       Django's `redirect()` treats a bare word such as `x` as a view name and fails with a
       server error, in Wagtail's views among others.
@@ -90,8 +91,12 @@ class BadInputMiddleware:
             raise BadRequest("NUL byte in the query string")
         if unsafe_next(request.GET):
             request.GET = without_next(request.GET)
-        if not all(map(is_id, request.GET.getlist("id"))):
-            raise BadRequest("An id in the query string is not a number")
+        ids = request.GET.getlist("id")
+        usable = [value for value in ids if is_id(value) or value == "all"]
+        if usable != ids:
+            request.GET = request.GET.copy()
+            request.GET.setlist("id", usable)
+            request.GET._mutable = False
 
     def check_form_post(self, request):
         content_type = request.content_type or ""

@@ -31,11 +31,11 @@ def cohort_data(**overrides):
         ({"join_link_expires": "0000-01-01"}, "join_link_expires", "Enter a valid date."),
         ({"start_date": "9999-12-31"}, "start_date", DATE_MESSAGE),
         ({"end_date": "0001-01-01"}, "end_date", DATE_MESSAGE),
-        ({"programmes": ["9" * 20]}, "programmes", "is not a valid value"),
-        ({"programmes": ["-1"]}, "programmes", "is not a valid value"),
-        ({"modules": ["9" * 20]}, "modules", "is not a valid value"),
-        ({"co_leads": ["9" * 20]}, "co_leads", "is not a valid value"),
-        ({"co_leads": ["-1"]}, "co_leads", "is not a valid value"),
+        ({"programmes": ["9" * 20]}, "programmes", "Select a valid choice"),
+        ({"programmes": ["-1"]}, "programmes", "Select a valid choice"),
+        ({"modules": ["9" * 20]}, "modules", "Select a valid choice"),
+        ({"co_leads": ["9" * 20]}, "co_leads", "Select a valid choice"),
+        ({"co_leads": ["-1"]}, "co_leads", "Select a valid choice"),
         ({"capacity": "9" * 20}, "capacity", "less than or equal to"),
         ({"capacity": "-1"}, "capacity", "greater than or equal to"),
     ],
@@ -58,6 +58,6 @@ def test_the_edit_form_refuses_a_twenty_digit_co_lead(client, lead, cohort):
     )
 
     assert response.status_code == 200
-    assert "is not a valid value" in str(response.context["form"].errors["co_leads"])
+    assert "Select a valid choice" in str(response.context["form"].errors["co_leads"])
     cohort.refresh_from_db()
     assert cohort.name != "Renamed"

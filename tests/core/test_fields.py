@@ -71,7 +71,7 @@ def test_a_multiple_choice_that_is_not_an_id_is_refused(value):
     group = Group.objects.create(name="Editors")
     field = IdMultipleChoiceField(queryset=Group.objects.all())
 
-    with pytest.raises(Exception, match="is not a valid value"):
+    with pytest.raises(Exception, match="Select a valid choice"):
         field.clean([str(group.pk), value])
 
 

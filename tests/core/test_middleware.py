@@ -220,3 +220,10 @@ def test_wagtails_lock_view_with_a_bare_word_next_redirects_instead_of_failing(c
     response = client.post(f"/admin/pages/{home_page.pk}/lock/", {"next": "x"})
 
     assert response.status_code == 302
+
+
+def test_ids_that_are_not_ids_are_dropped_from_the_query_but_all_is_kept(rf):
+    request = rf.get("/", {"id": ["1", "x", "9" * 20, "-1", "all"]})
+    BadInputMiddleware(lambda request: HttpResponse("ok"))(request)
+
+    assert request.GET.getlist("id") == ["1", "all"]

@@ -8,6 +8,7 @@ from tests.factories import UserFactory
 @pytest.fixture
 def admin_client(client, home_page):
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    client.home = home_page
     return client
 
 
@@ -24,10 +25,13 @@ def test_a_chooser_shows_nothing_for_a_posted_id_that_is_not_one(admin_client, r
 
 
 @pytest.mark.parametrize("value", ["x", "9" * 20, "-1"])
-def test_a_chooser_asked_for_ids_that_are_not_ids_is_a_bad_request(admin_client, value):
-    response = admin_client.get("/admin/choose-page/chosen-multiple/", {"id": value})
+def test_a_chooser_asked_for_ids_that_are_not_ids_chooses_nothing(admin_client, value):
+    response = admin_client.get(
+        "/admin/choose-page/chosen-multiple/", {"id": [value, str(admin_client.home.pk)]}
+    )
 
-    assert response.status_code == 400
+    assert response.status_code == 200
+    assert [item["id"] for item in response.json()["result"]] == [admin_client.home.pk]
 
 
 def test_a_page_edit_post_missing_wagtails_own_fields_is_a_bad_request(admin_client, home_page):
