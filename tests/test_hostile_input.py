@@ -95,6 +95,9 @@ KNOWN = {
     ("admin/pages/<int:page_id>/copy/", "DoesNotExist"): (
         "Wagtail: the copy view looks up new_parent_page before validating it"
     ),
+    ("admin/choose-page/chosen-multiple/", "AttributeError"): (
+        "Wagtail: choosing the root page (?id=1) reads its parent, which it has not"
+    ),
     ("admin/redirects/import/process/", "KeyError"): (
         "Wagtail: the redirect import reads fields the post did not send"
     ),
