@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
+from core.fields import IdChoiceField
+
 from .models import Organisation
 from .validators import normalise_organisation_name
 
@@ -45,7 +47,7 @@ class OrganisationAdminForm(WagtailAdminModelForm):
         return code
 
 
-class OrganisationChoiceField(forms.ModelChoiceField):
+class OrganisationChoiceField(IdChoiceField):
     def label_from_instance(self, obj):
         return organisation_choice_label(obj)
 

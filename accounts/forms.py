@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import IdChoiceField
+
 from . import services
 from .models import Organisation, User
 from .validators import normalise_organisation_name
@@ -101,7 +103,7 @@ class OrganisationChoiceMixin(forms.Form):
     that fails validation writes nothing.
     """
 
-    organisation = forms.ModelChoiceField(
+    organisation = IdChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.usable(),
         required=False,

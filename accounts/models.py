@@ -8,6 +8,10 @@ from wagtail.search import index
 ORGANISATION_NAME_MAX_LENGTH = 200
 
 
+# The longest email address there can be (RFC 5321).
+EMAIL_MAX_LENGTH = 254
+
+
 class OrganisationQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=Organisation.Status.PENDING)
@@ -110,6 +114,9 @@ class UserManager(DjangoUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, username):
+        if len(username) > EMAIL_MAX_LENGTH:
+            # No address is this long; SQLite refuses a LIKE pattern of 50,000 bytes or more.
+            raise self.model.DoesNotExist
         return self.get(email__iexact=username)
 
 
@@ -117,7 +124,7 @@ class User(AbstractUser):
     """A person who uses the site. They sign in with their email address."""
 
     username = None
-    email = models.EmailField(_("email address"), max_length=254, unique=True)
+    email = models.EmailField(_("email address"), max_length=EMAIL_MAX_LENGTH, unique=True)
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("organisation"),

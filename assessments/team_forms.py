@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.fields import validate_sensible_date
+
 from .join_codes import normalise_join_code
 
 MAX_TEAM_SIZE = 500
@@ -77,11 +79,13 @@ class TeamCreateForm(forms.Form):
             )
         day, month, year = (int(part) for part in parts)
         try:
-            return datetime.date(year, month, day)
+            expires_on = datetime.date(year, month, day)
         except (ValueError, OverflowError):
             raise forms.ValidationError(
                 _("The date the join link expires must be a real date, like 27 3 2027.")
             ) from None
+        validate_sensible_date(expires_on)
+        return expires_on
 
     def clean(self):
         cleaned = super().clean()

@@ -16,13 +16,14 @@ from wagtail.admin.widgets import AdminDateInput
 
 from accounts.models import User
 from accounts.roles import PROGRAMME_LEAD
+from core.fields import IdMultipleChoiceField, SensibleDateField
 from modules.models import ModulePage, ProgrammePage
 
 from . import services
 from .models import Cohort
 
 
-class LeadChoiceField(forms.ModelMultipleChoiceField):
+class LeadChoiceField(IdMultipleChoiceField):
     def label_from_instance(self, obj):
         full_name = obj.get_full_name()
         if full_name:
@@ -55,7 +56,7 @@ class CohortForm(WagtailAdminModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Other programme leads who run this cohort with you and see its learners."),
     )
-    join_link_expires = forms.DateField(
+    join_link_expires = SensibleDateField(
         label=_("Join link works until"),
         required=False,
         widget=AdminDateInput,
@@ -87,6 +88,14 @@ class CohortForm(WagtailAdminModelForm):
             "modules",
             "capacity",
         ]
+        # Dates and ids a browser could send but the database or date arithmetic cannot
+        # hold get a message by the field (core.fields).
+        field_classes = {
+            "start_date": SensibleDateField,
+            "end_date": SensibleDateField,
+            "programmes": IdMultipleChoiceField,
+            "modules": IdMultipleChoiceField,
+        }
         widgets = {
             "programmes": forms.CheckboxSelectMultiple,
             "modules": forms.CheckboxSelectMultiple,

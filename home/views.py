@@ -9,6 +9,16 @@ from django.shortcuts import render
 from django.template import loader
 
 
+def bad_request(request, exception=None):
+    """Input the site cannot read, such as a NUL byte in the address (see core.middleware)."""
+    return render(request, "400.html", status=400)
+
+
+def csrf_failure(request, reason=""):
+    """A form refused by Django's CSRF check: say what happened and what to do."""
+    return render(request, "403_csrf.html", status=403)
+
+
 def permission_denied(request, exception=None):
     return render(request, "403.html", status=403)
 

@@ -5,6 +5,8 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import SensibleDateField
+
 ANSWER_MAX_LENGTH = 10_000
 ACTION_MAX_LENGTH = 2_000
 
@@ -42,7 +44,7 @@ class ActionCommitmentForm(BlockForm):
             "max_length": _too_long(ACTION_MAX_LENGTH),
         },
     )
-    due_on = forms.DateField(
+    due_on = SensibleDateField(
         label=_("By when"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={

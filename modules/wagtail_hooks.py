@@ -15,6 +15,7 @@ from wagtail.admin.widgets import Button
 from wagtail.log_actions import log
 
 from accounts.roles import SITE_ADMIN
+from core.fields import IdChoiceField
 
 from .models import ModulePage
 from .services import module_certificates_regenerate
@@ -29,7 +30,7 @@ def can_regenerate_certificates(user) -> bool:
 
 
 class CertificateRegenerateForm(forms.Form):
-    module = forms.ModelChoiceField(
+    module = IdChoiceField(
         label=_("Module"),
         queryset=ModulePage.objects.order_by("title"),
         help_text=_("Everyone who has completed this module gets a fresh certificate."),

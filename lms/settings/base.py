@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "modules",
     "assessments",
     "cohorts",
+    "core",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -71,6 +72,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the input: NUL bytes and impossible query strings get a 400,
+    # text that is not UTF-8 a field error (see core.middleware and core.unreadable).
+    "core.middleware.BadInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -195,6 +199,12 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 # allauth's own rate limits (login failures, sign-ups, password resets) stay on with
 # their defaults; they use the cache configured above.
+# They count per client address. Behind reverse proxies (nginx, a load balancer) set this
+# to how many proxies you run in front of the site, so that allauth reads the client's
+# address from X-Forwarded-For (counting from the right, past the entries your own proxies
+# added) rather than counting every sign-in against the proxy's address. 0, the default,
+# is for a site reached directly: X-Forwarded-For is then ignored, as anyone can forge it.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_FORMS = {
@@ -283,6 +293,7 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "home.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 

@@ -47,6 +47,45 @@ def test_not_found_page_is_accessible(page, site_home):
     check_page(page, "404 page")
 
 
+def test_bad_request_page_is_accessible(page, site_home):
+    response = page.goto("/learn/?q=%00")
+
+    assert response.status == 400
+    expect(page.get_by_role("heading", level=1, name="Bad request")).to_be_visible()
+    check_page(page, "400 page")
+
+
+def submit_login(page, email: str = "someone@example.org"):
+    page.get_by_label(re.compile(r"^Email")).fill(email)
+    page.get_by_label(re.compile(r"^password", re.IGNORECASE)).fill("wrong-password-1")
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name=re.compile(r"^Sign in$", re.IGNORECASE)).click()
+    return navigation.value
+
+
+def test_too_many_attempts_page_is_accessible(page, site_home, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"login": "1/m/ip"}
+    page.goto("/accounts/login/")
+    submit_login(page)
+
+    response = submit_login(page)
+
+    assert response.status == 429
+    expect(page.get_by_role("heading", level=1, name="Too many attempts")).to_be_visible()
+    check_page(page, "429 page")
+
+
+def test_csrf_failure_page_is_accessible(page, context, site_home):
+    page.goto("/accounts/login/")
+    context.clear_cookies()
+
+    response = submit_login(page)
+
+    assert response.status == 403
+    expect(page.get_by_role("heading", level=1, name="Your form could not be sent")).to_be_visible()
+    check_page(page, "CSRF failure page")
+
+
 def test_profile_page_is_accessible(page, site_home, sign_in):
     learner = UserFactory(first_name="Priya")
     sign_in(email=learner.email, password=DEFAULT_PASSWORD)

@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from cohorts.models import CohortExport
-from tests.core.test_middleware import assert_private
+from tests.core.test_private_responses import assert_private
 
 
 @pytest.mark.django_db

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = "Core helpers"
+
+    def ready(self):
+        from .fields import install_id_choice_check
+        from .patches import (
+            install_chooser_guard,
+            install_external_link_guard,
+            install_rich_text_guard,
+        )
+        from .spreadsheets import neutralise_wagtail_exports
+        from .unreadable import install_unreadable_field_check
+
+        install_unreadable_field_check()
+        install_id_choice_check()
+        install_chooser_guard()
+        install_external_link_guard()
+        install_rich_text_guard()
+        # Every Wagtail export (the organisations listing's among them) escapes formulas.
+        neutralise_wagtail_exports()
