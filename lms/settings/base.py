@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "modules",
     "assessments",
     "cohorts",
+    "core",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -52,6 +53,8 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    # The task queue that production's workers (`manage.py db_worker`) run
+    "django_tasks_db",
     # NHS.UK design system for the public site
     "wagtailnhsukfrontend",
     # Accounts: email login, verification, MFA and session management
@@ -137,8 +140,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Background work (emails, certificates, large exports) uses Django's tasks API through
-# the django-tasks package that Wagtail depends on. Production may switch the backend.
+# Background work (emails, certificates and their regeneration, large exports, Wagtail's
+# search and reference indexes) uses Django's tasks API through the django-tasks package.
+# Here, in development and in tests, the immediate backend runs each task at once (after
+# the transaction commits); production queues them in the database for `db_worker`
+# (django-tasks-db). TASKS_BACKEND overrides either.
 TASKS = {
     "default": {
         "BACKEND": os.environ.get(
@@ -229,6 +235,10 @@ COHORT_INVITATION_DAYS = int(os.environ.get("COHORT_INVITATION_DAYS", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Leading Together <noreply@example.org>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# What the email task sends with. Production sets EMAIL_BACKEND to `core.mail`'s queueing
+# backend, so that every email (Wagtail's moderation notices too) leaves the request, and
+# this to the real SMTP backend. Unset, the task sends with EMAIL_BACKEND.
+EMAIL_DELIVERY_BACKEND = os.environ.get("EMAIL_DELIVERY_BACKEND", "")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

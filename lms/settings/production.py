@@ -20,6 +20,15 @@ DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
 
 STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", default=True)
 
+# Background work is queued in the database and run by `python manage.py db_worker`.
+TASKS["default"]["BACKEND"] = os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+
+# Every email is queued as a task and sent by the worker with the real backend.
+EMAIL_BACKEND = "core.mail.QueuedEmailBackend"
+EMAIL_DELIVERY_BACKEND = os.environ.get(
+    "EMAIL_DELIVERY_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
+
 STORAGES["staticfiles"] = {
     "BACKEND": "lms.storage.StaticFilesStorage",
 }
