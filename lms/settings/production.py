@@ -43,7 +43,31 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-LOGGING["root"]["level"] = os.environ.get("LOG_LEVEL", "INFO")
+# Logs: one JSON object per line on standard error, each with its request's id, for the
+# process manager or platform to collect. Every logger (Django's runserver lines too)
+# reaches the root logger's one handler, so each line appears once.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+LOGGING["root"]["level"] = LOG_LEVEL
+LOGGING["handlers"]["console"]["formatter"] = "json"
+LOGGING["loggers"] = {
+    "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+    "django.server": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+}
+
+# Error reporting, if SENTRY_DSN is set: exceptions and failed requests go to Sentry
+# (or a Sentry-compatible service), without personal data (no cookies, users or bodies).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        send_default_pii=False,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
 
 # Static files are served by the application itself, compressed and cached for ever.
 MIDDLEWARE.insert(
