@@ -5,13 +5,18 @@ after its transaction commits, and sends or builds nothing itself; `db_worker --
 then does the work.
 """
 
+import datetime
+
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from wagtail.admin.mail import send_mail as wagtail_send_mail
 
 from cohorts.models import CohortExport, Invitation
+from core.mail import email_send
 from modules import services as module_services
 from modules.models import Certificate
 from tests.accounts.test_registration import SIGNUP_URL, confirmation_link, signup_data
@@ -152,3 +157,28 @@ def test_the_queueing_email_backend_queues_wagtails_emails(
     assert message.subject == "Page submitted"
     assert message.to == ["approver@example.org"]
     assert not queued().exists()
+
+
+def test_the_documented_pruning_removes_old_results_and_keeps_failures_longer():
+    """The daily job in the README: `prune_db_task_results --min-age-days 14
+    --failed-min-age-days 30`."""
+    now = timezone.now()
+    ages = {"SUCCESSFUL": [15, 13], "FAILED": [31, 15]}
+    for status, days in ages.items():
+        for age in days:
+            result = email_send.enqueue({"age": age})
+            DBTaskResult.objects.filter(pk=result.id).update(
+                status=status, finished_at=now - datetime.timedelta(days=age)
+            )
+    waiting = email_send.enqueue({"age": 0})
+
+    call_command(
+        "prune_db_task_results", "--min-age-days", "14", "--failed-min-age-days", "30", verbosity=0
+    )
+
+    left = {
+        (result.status, result.args_kwargs["args"][0]["age"])
+        for result in DBTaskResult.objects.all()
+    }
+    assert left == {("SUCCESSFUL", 13), ("FAILED", 15), ("READY", 0)}
+    assert DBTaskResult.objects.filter(pk=waiting.id).exists()
