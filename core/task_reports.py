@@ -11,13 +11,12 @@ it anyway).
 It needs no model of its own, so it lives in `core`, which knows no domain.
 """
 
-import datetime
-
 import django_filters
 from django.db.models import IntegerField
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -80,7 +79,7 @@ class FailedTasksView(ReportView):
         return failed_tasks()
 
     def get_filename(self):
-        return f"failed-tasks-{datetime.date.today():%Y-%m-%d}"  # noqa: DTZ011
+        return f"failed-tasks-{timezone.localdate():%Y-%m-%d}"
 
 
 class FailedTasksMenuItem(MenuItem):

@@ -117,3 +117,26 @@ def test_the_report_costs_the_same_queries_for_any_number_of_failures(
 
     assert response.status_code == 200
     assert response.content.decode().count("smtplib.SMTPException") == failures
+
+
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [
+        ("task_path=email", 1),
+        ("task_path=certificate", 0),
+        ("finished_at_from=2999-01-01", 0),
+        ("finished_at_to=2999-01-01", 1),
+        ("finished_at_from=9999-12-31&finished_at_to=0001-01-01", 0),
+        ("finished_at_from=not-a-date", 1),  # an invalid filter filters nothing
+        ("task_path=%00&ordering=nonsense", 1),  # a NUL byte is refused by the form
+    ],
+)
+def test_the_filters_narrow_the_list_and_odd_values_never_crash_it(
+    client, failed_email, query, shown
+):
+    client.force_login(make_site_admin())
+
+    response = client.get(f"{REPORT_URL}?{query}")
+
+    assert response.status_code == 200
+    assert response.content.decode().count("smtplib.SMTPException") == shown
