@@ -1,10 +1,12 @@
 """Writes for accounts and organisations. Views and forms call these; nothing else saves."""
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
 from django.db import IntegrityError, transaction
 
 from .models import Organisation, User
-from .roles import LEARNER
+from .roles import LEARNER, SITE_ADMIN
 from .validators import normalise_organisation_name
 
 
@@ -71,4 +73,55 @@ def user_profile_update(
     user.job_role = job_role.strip()
     user.full_clean(exclude=["password"])
     user.save(update_fields=["first_name", "last_name", "organisation", "job_role"])
+    return user
+
+
+class AccountExists(ValueError):
+    """An account (or a verified claim on the address) already exists for this email."""
+
+
+@transaction.atomic
+def site_admin_create(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    password: str,
+    organisation_name: str,
+    organisation_type: str = Organisation.Type.OTHER,
+    job_role: str = "",
+) -> User:
+    """The first site admin of a fresh site: a superuser in the Site admin role, whose
+    address counts as verified (there may be no working email yet) and who belongs to an
+    approved organisation. With STAFF_MFA_REQUIRED on they set up an authenticator the
+    first time they open the admin (`accounts.middleware.StaffMFARequiredMiddleware`).
+
+    Refuses (AccountExists) an address that already has an account, and a password that
+    fails AUTH_PASSWORD_VALIDATORS (ValidationError); either way nothing is saved.
+    """
+    address = User.objects.normalize_email(email.strip()).lower()
+    if (
+        User.objects.filter(email__iexact=address).exists()
+        or EmailAddress.objects.filter(email__iexact=address).exists()
+    ):
+        raise AccountExists(address)
+    organisation = organisation_approve(
+        organisation=organisation_propose(name=organisation_name, type=organisation_type)
+    )
+    user = User(
+        email=address,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        organisation=organisation,
+        job_role=job_role.strip(),
+        is_staff=True,
+        is_superuser=True,
+    )
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    for role in (SITE_ADMIN, LEARNER):
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
+    EmailAddress.objects.create(user=user, email=address, verified=True, primary=True)
     return user

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django_tasks import task
 
+from core.mail import delivery_connection, retry_later
+
 from . import invitations, permissions, reports
 from .models import Cohort, CohortExport, Invitation
 
@@ -76,13 +78,15 @@ def cohort_export_build(export_id: int) -> int | None:
 
 
 @task()
-def invitation_email_send(invitation_id: int, base_url: str) -> bool:
+def invitation_email_send(invitation_id: int, base_url: str, attempt: int = 1) -> bool:
     """Email one invitation, rendered from the database as it is now, and mark it sent.
 
     Nothing to do (False) once it is sent, answered or gone. If the mail server refuses,
-    this raises before `sent_at` is set, so the invitation stays unsent and sending the
-    list again queues it again. The message is sent here, in the worker, rather than
-    through `core.mail.email_send`, because `sent_at` must record that it really went.
+    `sent_at` stays unset and another attempt is queued for later (`core.mail.retry_later`);
+    after the last one this raises, the invitation stays unsent and sending the list again
+    queues it again. The message is sent here, in the worker, with the delivery backend
+    rather than through `core.mail.email_send`, because `sent_at` must record that it
+    really went.
     """
     invitation = (
         Invitation.objects.select_related("cohort", "invited_by")
@@ -97,6 +101,16 @@ def invitation_email_send(invitation_id: int, base_url: str) -> bool:
     if invitation is None:
         return False
     invitation_url = urljoin(base_url, reverse("cohorts:invitation", args=(invitation.token,)))
-    invitations.invitation_email(invitation=invitation, invitation_url=invitation_url).send()
+    message = invitations.invitation_email(invitation=invitation, invitation_url=invitation_url)
+    message.connection = delivery_connection()
+    try:
+        message.send()
+    except Exception as error:
+        retried = retry_later(
+            invitation_email_send, invitation_id, base_url, attempt=attempt, error=error
+        )
+        if retried:
+            return False
+        raise
     Invitation.objects.filter(pk=invitation_id, sent_at__isnull=True).update(sent_at=timezone.now())
     return True

@@ -26,7 +26,7 @@ from .models import (
     LessonPage,
     ModulePage,
 )
-from .tasks import certificate_generate
+from .tasks import certificate_generate, module_certificates_regenerate_all
 
 
 def _snapshot(*, lesson: LessonPage, module: ModulePage | None) -> dict:
@@ -324,16 +324,13 @@ def certificate_regenerate(*, enrolment: Enrolment) -> Certificate:
 
 
 def module_certificates_regenerate(*, module: ModulePage) -> int:
-    """Queue a regeneration of every certificate earned in the module (one task per
-    completed enrolment, after this transaction commits); returns how many."""
-    enrolment_ids = list(
-        Enrolment.objects.filter(module=module, completed_at__isnull=False)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    for enrolment_id in enrolment_ids:
-        transaction.on_commit(partial(certificate_generate.enqueue, enrolment_id, regenerate=True))
-    return len(enrolment_ids)
+    """Queue one task that regenerates every certificate earned in the module, once this
+    transaction commits; returns how many there are now. The request that asks does one
+    count and one insert, however many learners completed the module."""
+    count = Enrolment.objects.filter(module=module, completed_at__isnull=False).count()
+    if count:
+        transaction.on_commit(partial(module_certificates_regenerate_all.enqueue, module.pk))
+    return count
 
 
 # Time on lesson pages ------------------------------------------------------------------

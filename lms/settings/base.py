@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    # The task queue that production's workers (`manage.py db_worker`) run
+    "django_tasks_db",
     # NHS.UK design system for the public site
     "wagtailnhsukfrontend",
     # Accounts: email login, verification, MFA and session management
@@ -71,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every line logged for a request carries its id (core/logs.py).
+    "core.logs.RequestIDMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads the input: NUL bytes and impossible query strings get a 400,
     # text that is not UTF-8 a field error (see core.middleware and core.unreadable).
@@ -141,8 +145,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Background work (emails, certificates, large exports) uses Django's tasks API through
-# the django-tasks package that Wagtail depends on. Production may switch the backend.
+# Background work (emails, certificates and their regeneration, large exports, Wagtail's
+# search and reference indexes) uses Django's tasks API through the django-tasks package.
+# Here, in development and in tests, the immediate backend runs each task at once (after
+# the transaction commits); production queues them in the database for `db_worker`
+# (django-tasks-db). TASKS_BACKEND overrides either.
 TASKS = {
     "default": {
         "BACKEND": os.environ.get(
@@ -239,6 +246,10 @@ COHORT_INVITATION_DAYS = int(os.environ.get("COHORT_INVITATION_DAYS", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Leading Together <noreply@example.org>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# What the email task sends with. Production sets EMAIL_BACKEND to `core.mail`'s queueing
+# backend, so that every email (Wagtail's moderation notices too) leaves the request, and
+# this to the real SMTP backend. Unset, the task sends with EMAIL_BACKEND.
+EMAIL_DELIVERY_BACKEND = os.environ.get("EMAIL_DELIVERY_BACKEND", "")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -297,9 +308,26 @@ CSRF_FAILURE_VIEW = "home.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Logging: every record goes to the root logger's one handler, once. Django's own default
+# configuration gives the "django" logger a console handler of its own that also
+# propagates to the root, which printed each of its lines twice; its handlers are
+# replaced by none here. Production writes JSON lines (lms/settings/production.py).
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "filters": {"request_id": {"()": "core.logs.RequestIDFilter"}},
+    "formatters": {
+        "plain": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "core.logs.JSONFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "plain",
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
 }

@@ -20,6 +20,15 @@ DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
 
 STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", default=True)
 
+# Background work is queued in the database and run by `python manage.py db_worker`.
+TASKS["default"]["BACKEND"] = os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+
+# Every email is queued as a task and sent by the worker with the real backend.
+EMAIL_BACKEND = "core.mail.QueuedEmailBackend"
+EMAIL_DELIVERY_BACKEND = os.environ.get(
+    "EMAIL_DELIVERY_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
+
 STORAGES["staticfiles"] = {
     "BACKEND": "lms.storage.StaticFilesStorage",
 }
@@ -34,7 +43,31 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-LOGGING["root"]["level"] = os.environ.get("LOG_LEVEL", "INFO")
+# Logs: one JSON object per line on standard error, each with its request's id, for the
+# process manager or platform to collect. Every logger (Django's runserver lines too)
+# reaches the root logger's one handler, so each line appears once.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+LOGGING["root"]["level"] = LOG_LEVEL
+LOGGING["handlers"]["console"]["formatter"] = "json"
+LOGGING["loggers"] = {
+    "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+    "django.server": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+}
+
+# Error reporting, if SENTRY_DSN is set: exceptions and failed requests go to Sentry
+# (or a Sentry-compatible service), without personal data (no cookies, users or bodies).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        send_default_pii=False,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
 
 # Static files are served by the application itself, compressed and cached for ever.
 MIDDLEWARE.insert(

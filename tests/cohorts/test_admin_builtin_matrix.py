@@ -172,8 +172,10 @@ STAFF_STATUSES: dict[tuple[int, int, int, int], set[str]] = {
         "wagtailsnippets_assessments_instrument:unpublish",
         "wagtailsnippets_assessments_instrument:usage",
     },
-    # People, organisations, sites and page moves: site admins only.
+    # People, organisations, sites, page moves and failed tasks: site admins only.
     (302, 302, 302, 200): {
+        "core_failed_tasks",
+        "core_failed_tasks_results",
         "organisations:add",
         "organisations:approve",
         "organisations:delete",
