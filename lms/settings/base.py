@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from .storages import storages_from_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -253,18 +255,15 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Files holding personal data (exports, data downloads) go to the "private" storage: never
 # under MEDIA_ROOT, never published by a web server, readable only by the site's own user.
 PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", BASE_DIR / "private"))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
-        "BACKEND": "core.storage.PrivateFileSystemStorage",
-        "OPTIONS": {
-            "location": PRIVATE_ROOT,
-            "file_permissions_mode": 0o600,
-            "directory_permissions_mode": 0o700,
-        },
-    },
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+# Without AWS_STORAGE_BUCKET_NAME both are on the local disk; with it, public media go to
+# that S3 bucket and private files to AWS_PRIVATE_STORAGE_BUCKET_NAME (or the bucket's
+# `private/` prefix). See lms/settings/storages.py.
+STORAGES = storages_from_env(os.environ, private_root=PRIVATE_ROOT)
+# Wagtail documents are always streamed through Wagtail's own view, which applies
+# collection privacy (documents visible only to signed-in people) and the document serve
+# hooks. "redirect" (Wagtail's default for remote storage) and "direct" would hand the
+# browser the bucket's URL, which bypasses both and outlives the check.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 # Wagtail ------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Leading Together"
