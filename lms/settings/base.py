@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    # The database task queue (django-tasks-db) and the health checks
+    "django_tasks_db",
+    "health_check",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -72,6 +75,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the load balancer's probes are answered before host validation and the HTTPS
+    # redirect (see core/health.py).
+    "core.health.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -148,6 +154,13 @@ TASKS = {
         ),
     }
 }
+
+# Health (/health/): the task queue counts as failing when more tasks than this are ready
+# to run, or when the oldest of them has waited longer than this. /health/detail/ shows
+# each check to site admins, and to a monitor sending "Authorization: Bearer <token>".
+HEALTH_TASK_BACKLOG_MAX = int(os.environ.get("HEALTH_TASK_BACKLOG_MAX", "1000"))
+HEALTH_TASK_AGE_MAX_SECONDS = int(os.environ.get("HEALTH_TASK_AGE_MAX_SECONDS", "600"))
+HEALTH_CHECK_TOKEN = os.environ.get("HEALTH_CHECK_TOKEN", "")
 
 # Accounts ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
