@@ -10,7 +10,11 @@ from django.core.files.storage import FileSystemStorage, InvalidStorageError, St
 
 from core.s3 import PrivateS3Storage
 from core.storage import PrivateFileSystemStorage
-from lms.settings.storages import PRIVATE_URL_EXPIRY_SECONDS, storages_from_env
+from lms.settings.storages import (
+    PRIVATE_URL_EXPIRY_SECONDS,
+    READ_BUFFER_BYTES,
+    storages_from_env,
+)
 
 PRIVATE_ROOT = Path("/srv/private")
 
@@ -52,6 +56,7 @@ def test_a_bucket_alone_keeps_private_files_under_a_prefix_of_it():
     assert result["default"] == {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
+            "max_memory_size": READ_BUFFER_BYTES,
             "bucket_name": "media",
             "querystring_auth": False,
             "file_overwrite": False,
@@ -61,6 +66,7 @@ def test_a_bucket_alone_keeps_private_files_under_a_prefix_of_it():
     assert result["private"] == {
         "BACKEND": "core.s3.PrivateS3Storage",
         "OPTIONS": {
+            "max_memory_size": READ_BUFFER_BYTES,
             "bucket_name": "media",
             "location": "private",
             "default_acl": "private",

@@ -25,6 +25,9 @@ PRIVATE_PREFIX = "private"
 # Seconds a signed URL of a private object would live (the private storage refuses to
 # issue any; this bounds anything that signs one through boto3 directly).
 PRIVATE_URL_EXPIRY_SECONDS = 60
+# An object read back (an export streamed to its lead, an image being resized) is held in
+# memory up to this size and in a temporary file beyond it.
+READ_BUFFER_BYTES = 10 * 1024 * 1024
 
 
 def _s3_common(environ: Mapping[str, str]) -> dict[str, Any]:
@@ -39,6 +42,7 @@ def _s3_common(environ: Mapping[str, str]) -> dict[str, Any]:
     addressing_style = environ.get("AWS_S3_ADDRESSING_STYLE", "").strip()
     if addressing_style:
         options["addressing_style"] = addressing_style
+    options["max_memory_size"] = READ_BUFFER_BYTES
     return options
 
 
