@@ -1,7 +1,8 @@
 # Leading Together: the two commands a newcomer needs are `make run` and `make test`.
 #
 #   make run [PORT=8123]  install, migrate, load the demo content, serve on 127.0.0.1
-#   make test             lint, checks and the whole test suite on SQLite and PostgreSQL
+#   make test             lint, checks and the whole test suite on SQLite and PostgreSQL,
+#                         and the storage and health tests on a throwaway S3 server
 #   make install          the virtual environment only (re-run when pyproject.toml changes)
 #   make clean            remove test artefacts and caches (keeps .venv and db.sqlite3)
 
@@ -29,7 +30,7 @@ START := $(shell date +%s)
 heading = @printf '\n==== %s ====\n' "$(1)"
 
 .PHONY: help install run test system-packages node-packages lint checks \
-	test-sqlite test-postgres clean
+	test-sqlite test-postgres test-s3 clean
 
 help:
 	@echo "make run [PORT=8000]  set up, load demo content and serve on http://127.0.0.1:$(PORT)/"
@@ -93,8 +94,17 @@ test-postgres: install system-packages node-packages
 	$(call heading,Tests on PostgreSQL (throwaway server))
 	EXPECT_DB_VENDOR=postgresql scripts/with-postgres $(PYTEST)
 
+# The storages on a real S3 API: moto's server on loopback, started and stopped by the
+# script. EXPECT_S3=1 turns the tests' "no S3 variables" skip into a failure.
+S3_TESTS := tests/core/test_s3_storage.py tests/cohorts/test_s3_exports.py \
+	tests/test_settings_storages.py tests/core/test_health.py
+
+test-s3: install
+	$(call heading,Tests on S3 (throwaway moto server))
+	env -u DATABASE_URL EXPECT_S3=1 scripts/with-s3 $(PYTEST) $(S3_TESTS)
+
 # Prerequisites run in this order (.NOTPARALLEL); the first failure stops the run.
-test: install system-packages node-packages lint checks test-sqlite test-postgres
+test: install system-packages node-packages lint checks test-sqlite test-postgres test-s3
 	@printf '\n==== make test: all phases passed in %ss ====\n' "$$(( $$(date +%s) - $(START) ))"
 
 clean:

@@ -6,6 +6,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import urls as accounts_urls
+from cohorts.permissions import is_site_admin
+from core import health
 
 handler400 = "home.views.bad_request"
 handler403 = "home.views.permission_denied"
@@ -13,6 +15,14 @@ handler404 = "home.views.page_not_found"
 handler500 = "home.views.server_error"
 
 urlpatterns = [
+    # For load balancers and monitors; see core/health.py.
+    path("health/", health.HealthView.as_view(), name="health"),
+    path("health/live/", health.live, name="health_live"),
+    path(
+        "health/detail/",
+        health.HealthDetailView.as_view(is_site_admin=is_site_admin),
+        name="health_detail",
+    ),
     # The admin signs in through allauth, so that email verification, rate limits and
     # multi-factor authentication apply there too.
     path(

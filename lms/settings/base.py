@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from .storages import storages_from_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -62,6 +64,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    # Health checks for load balancers and monitoring (/health/)
+    "health_check",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -73,7 +77,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that every line logged for a request carries its id (core/logs.py).
+    # First: the load balancer's probes are answered before host validation and the HTTPS
+    # redirect (see core/health.py).
+    "core.health.HealthProbeMiddleware",
+    # Next, so that every line logged for a request carries its id (core/logs.py).
     "core.logs.RequestIDMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads the input: NUL bytes and impossible query strings get a 400,
@@ -157,6 +164,13 @@ TASKS = {
         ),
     }
 }
+
+# Health (/health/): the task queue counts as failing when more tasks than this are ready
+# to run, or when the oldest of them has waited longer than this. /health/detail/ shows
+# each check to site admins, and to a monitor sending "Authorization: Bearer <token>".
+HEALTH_TASK_BACKLOG_MAX = int(os.environ.get("HEALTH_TASK_BACKLOG_MAX", "1000"))
+HEALTH_TASK_AGE_MAX_SECONDS = int(os.environ.get("HEALTH_TASK_AGE_MAX_SECONDS", "600"))
+HEALTH_CHECK_TOKEN = os.environ.get("HEALTH_CHECK_TOKEN", "")
 
 # Accounts ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -274,18 +288,15 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Files holding personal data (exports, data downloads) go to the "private" storage: never
 # under MEDIA_ROOT, never published by a web server, readable only by the site's own user.
 PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", BASE_DIR / "private"))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
-        "BACKEND": "core.storage.PrivateFileSystemStorage",
-        "OPTIONS": {
-            "location": PRIVATE_ROOT,
-            "file_permissions_mode": 0o600,
-            "directory_permissions_mode": 0o700,
-        },
-    },
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+# Without AWS_STORAGE_BUCKET_NAME both are on the local disk; with it, public media go to
+# that S3 bucket and private files to AWS_PRIVATE_STORAGE_BUCKET_NAME (or the bucket's
+# `private/` prefix). See lms/settings/storages.py.
+STORAGES = storages_from_env(os.environ, private_root=PRIVATE_ROOT)
+# Wagtail documents are always streamed through Wagtail's own view, which applies
+# collection privacy (documents visible only to signed-in people) and the document serve
+# hooks. "redirect" (Wagtail's default for remote storage) and "direct" would hand the
+# browser the bucket's URL, which bypasses both and outlives the check.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 # Wagtail ------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Leading Together"

@@ -3,6 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
+from .storages import storages_from_env
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
@@ -14,7 +15,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 STAFF_MFA_REQUIRED = False
 MEDIA_ROOT = BASE_DIR / ".test-media"
 PRIVATE_ROOT = BASE_DIR / ".test-private"
-STORAGES["private"]["OPTIONS"]["location"] = PRIVATE_ROOT
+# The local disk, unless the S3 variables are set (scripts/with-s3 sets them).
+STORAGES = storages_from_env(os.environ, private_root=PRIVATE_ROOT)
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
