@@ -8,9 +8,14 @@ class CoreConfig(AppConfig):
     def ready(self):
         from .fields import install_id_choice_check
         from .patches import (
+            install_chooser_create_guard,
             install_chooser_guard,
             install_external_link_guard,
+            install_media_search_filter_guard,
+            install_page_copy_guard,
+            install_redirect_import_guard,
             install_rich_text_guard,
+            install_root_page_choice_guard,
         )
         from .spreadsheets import neutralise_wagtail_exports
         from .unreadable import install_unreadable_field_check
@@ -20,5 +25,10 @@ class CoreConfig(AppConfig):
         install_chooser_guard()
         install_external_link_guard()
         install_rich_text_guard()
+        install_media_search_filter_guard()
+        install_page_copy_guard()
+        install_redirect_import_guard()
+        install_chooser_create_guard()
+        install_root_page_choice_guard()
         # Every Wagtail export (the organisations listing's among them) escapes formulas.
         neutralise_wagtail_exports()

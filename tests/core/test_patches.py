@@ -63,3 +63,54 @@ def test_rich_text_that_is_not_the_editors_json_is_refused_beside_the_field(post
     assert not form.is_valid()
     assert "contains characters we could not read" in str(form.errors["introduction"])
     assert "<form" not in form.as_div()  # and the form still renders
+
+
+@pytest.mark.parametrize("listing", ["/admin/images/", "/admin/documents/"])
+def test_searching_a_media_listing_with_the_usage_filter_lists_instead_of_failing(
+    admin_client, listing
+):
+    """Wagtail 8.0 raised AttributeError for a search combined with the usage filter."""
+    response = admin_client.get(listing, {"q": "report", "usage_count_min": "1"})
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("parent", ["x", "9" * 20, "-1", "999999", ""])
+def test_copying_a_page_into_a_page_that_is_not_one_is_a_bad_request(admin_client, parent):
+    """The copy view looked the parent up before its form checked it."""
+    from modules.models import ProgrammePage
+    from tests.modules.conftest import build_module
+
+    programme, _module, _lessons = build_module(admin_client.home)
+
+    response = admin_client.post(
+        f"/admin/pages/{programme.pk}/copy/",
+        {"new_title": "Copy", "new_slug": "copy", "new_parent_page": parent},
+    )
+
+    assert response.status_code == 400
+    assert ProgrammePage.objects.count() == 1
+
+
+def test_the_redirect_import_confirmation_without_its_fields_is_a_form_error(admin_client):
+    response = admin_client.post("/admin/redirects/import/process/", {"from_index": "0"})
+
+    assert response.status_code < 500
+    assert response.status_code != 302 or "/import/" in response["Location"]
+
+
+def test_the_instrument_chooser_offers_nothing_to_create(admin_client):
+    """Instruments are written in their own editor; the chooser has no creation form."""
+    response = admin_client.post("/admin/snippets/choose/assessments/instrument/create/", {})
+
+    assert response.status_code == 404
+
+
+def test_the_root_page_is_never_chosen(admin_client):
+    """Choosing the root page (which has no parent) raised AttributeError."""
+    response = admin_client.get(
+        "/admin/choose-page/chosen-multiple/", {"id": ["1", str(admin_client.home.pk)]}
+    )
+
+    assert response.status_code == 200
+    assert [item["id"] for item in response.json()["result"]] == [admin_client.home.pk]
