@@ -297,3 +297,19 @@ def test_editor_admin_pages_keep_to_the_policy(page, site_home, sign_in):
     visit(page, everything.url)
     page.get_by_role("button", name="View Wagtail quick actions").click()
     settled(page, "the user bar on a lesson")
+
+
+def test_the_check_catches_a_violation(page, live_server):
+    """Guards against a check that passes because nothing was collected."""
+    page.route(
+        f"{live_server.url}/csp-probe/",
+        lambda route: route.fulfill(
+            status=200,
+            headers={"Content-Type": "text/html", "Content-Security-Policy": "style-src 'self'"},
+            body='<!DOCTYPE html><html lang="en"><title>Probe</title><p style="color: red">x</p>',
+        ),
+    )
+    page.goto("/csp-probe/")
+
+    with pytest.raises(AssertionError, match="style-src-attr blocked inline"):
+        settled(page, "a page with an inline style")
