@@ -13,6 +13,8 @@ import re
 
 import pytest
 from django.apps import apps
+from django.template import TemplateDoesNotExist
+from django.template.loader import select_template
 from django.urls import reverse
 from playwright.sync_api import expect
 from wagtail.embeds.embeds import get_embed_hash
@@ -313,3 +315,53 @@ def test_the_check_catches_a_violation(page, live_server):
 
     with pytest.raises(AssertionError, match="style-src-attr blocked inline"):
         settled(page, "a page with an inline style")
+
+
+def site_page(template: str) -> bool:
+    """Whether the site has its own page for this error (the 400, 429 and CSRF pages come
+    with the hostile-input work; until then Django's and allauth's own pages answer)."""
+    try:
+        select_template([template])
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def test_error_pages_keep_to_the_policy(page, site_home):
+    learner = UserFactory(first_name="Ola")
+    checked = 0
+
+    if site_page("400.html"):
+        visit(page, "/learn/search/?q=%FF", status=400)
+        checked += 1
+
+    if site_page("403_csrf.html"):
+        visit(page, "/accounts/login/")
+        page.context.clear_cookies()
+        page.get_by_label(re.compile(r"^Email")).fill(learner.email)
+        page.get_by_label(re.compile(r"^password", re.IGNORECASE)).fill(DEFAULT_PASSWORD)
+        with page.expect_navigation() as navigation:
+            page.get_by_role("button", name=re.compile(r"^Sign in$", re.IGNORECASE)).click()
+        assert navigation.value.status == 403
+        assert navigation.value.header_value("content-security-policy")
+        settled(page, "the CSRF failure page")
+        checked += 1
+
+    if site_page("429.html"):
+        visit(page, "/accounts/password/reset/")
+        status = None
+        for _attempt in range(8):
+            page.get_by_label(re.compile(r"^Email")).fill(learner.email)
+            with page.expect_navigation() as navigation:
+                page.locator("main form").get_by_role("button").first.click()
+            status = navigation.value.status
+            if status == 429:
+                break
+            page.goto("/accounts/password/reset/")
+        assert status == 429
+        assert navigation.value.header_value("content-security-policy")
+        settled(page, "the too-many-requests page")
+        checked += 1
+
+    if not checked:
+        pytest.skip("The site has no 400, 429 or CSRF page of its own yet.")
