@@ -53,8 +53,24 @@ VIDEO_URL = "https://www.youtube.com/watch?v=csp-test"
 
 
 @pytest.fixture
-def page(page):
+def page(page, live_server):
+    """Collects violations in every frame, and every page response without a policy."""
     page.add_init_script(COLLECT_VIOLATIONS)
+    page.unguarded = []
+
+    def check_header(response):
+        ours = response.url.startswith(live_server.url)
+        is_page = response.request.resource_type == "document"
+        redirect = 300 <= response.status < 400
+        if (
+            ours
+            and is_page
+            and not redirect
+            and not response.header_value("content-security-policy")
+        ):
+            page.unguarded.append(f"{response.status} {response.url}")
+
+    page.on("response", check_header)
     return page
 
 
@@ -71,6 +87,7 @@ def violations(page) -> list[str]:
 def settled(page, where: str) -> None:
     """Wait until the page and its lazy requests are done, then fail on any violation."""
     page.wait_for_load_state("networkidle")
+    assert not page.unguarded, f"Pages sent without a Content-Security-Policy: {page.unguarded}"
     found = violations(page)
     assert not found, f"{where} broke its Content-Security-Policy:\n" + "\n".join(found)
 
