@@ -221,7 +221,8 @@ def test_learner_pages_keep_to_the_policy(page, site_home, sign_in):
     page.get_by_role("button", name="Start").click()
     expect(page.get_by_role("progressbar")).to_be_visible()
     settled(page, "a question page")
-    for _section in range(2):
+    for number in (1, 2):
+        expect(page.get_by_text(f"Section {number} of 2", exact=True)).to_be_visible()
         for group in page.get_by_role("group").all():
             group.get_by_role("radio").first.check()
         page.get_by_role("button", name=re.compile(r"^(Save and continue|Submit)")).click()
