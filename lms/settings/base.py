@@ -7,6 +7,7 @@ read from environment variables; `.env.example` lists them all.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
@@ -310,8 +311,6 @@ def media_origins(environ) -> list[str]:
     with `AWS_S3_ADDRESSING_STYLE=virtual`); otherwise Amazon's own bucket host. Nothing
     without a bucket: media is then served by the site itself.
     """
-    from urllib.parse import urlsplit
-
     protocol = environ.get("AWS_S3_URL_PROTOCOL", "https:").rstrip(":")
     custom_domain = environ.get("AWS_S3_CUSTOM_DOMAIN", "").strip().strip("/")
     if custom_domain:
@@ -350,8 +349,9 @@ PUBLIC_CSP_DIRECTIVES = {
     "script-src": [SELF, NONCE],
     "style-src": [SELF],
     "img-src": [SELF, "data:", *MEDIA_ORIGINS],
-    # The NHS.UK stylesheet declares its Frutiger faces on assets.nhs.uk, and Chromium
-    # fetches them while it first styles the page even though site.css sets Arial.
+    # The NHS.UK stylesheet declares its Frutiger faces on assets.nhs.uk, and browsers
+    # still fetch them (Chromium does, seen in the browser test) although site.css sets
+    # Arial on the page.
     "font-src": [SELF, "https://assets.nhs.uk"],
     "connect-src": [SELF],
     "frame-src": VIDEO_ORIGINS,
@@ -395,8 +395,6 @@ PERMISSIONS_POLICY = {
     feature: []
     for feature in (
         "accelerometer",
-        "ambient-light-sensor",
-        "bluetooth",
         "browsing-topics",
         "camera",
         "display-capture",

@@ -165,6 +165,11 @@ def test_public_pages_keep_to_the_policy(page, site_home):
     ]:
         visit(page, path)
     visit(page, "/no-such-page/", status=404)
+    # Chromium knows every feature the Permissions-Policy names (it logs an error for any
+    # it does not, and ignores it).
+    header = page.request.get("/").headers["permissions-policy"]
+    named = {part.split("=")[0] for part in header.split(", ")}
+    assert named <= set(page.evaluate("() => document.featurePolicy.features()"))
     # Lessons ask visitors to sign in first.
     visit(page, everything.url)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
