@@ -7,9 +7,12 @@ read from environment variables; `.env.example` lists them all.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
+from wagtail.embeds.oembed_providers import vimeo, youtube
 
 from .storages import storages_from_env
 
@@ -74,6 +77,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +87,9 @@ MIDDLEWARE = [
     # Next, so that every line logged for a request carries its id (core/logs.py).
     "core.logs.RequestIDMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Above BadInputMiddleware, so that its 400 page carries the security headers too.
+    "core.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     # Before anything reads the input: NUL bytes and impossible query strings get a 400,
     # text that is not UTF-8 a field error (see core.middleware and core.unreadable).
     "core.middleware.BadInputMiddleware",
@@ -310,6 +317,15 @@ WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
+# Lessons embed videos from YouTube and Vimeo only: the Content-Security-Policy below lets
+# frames from those two hosts in and nothing else, so an editor who pastes another kind of
+# link is told at once that it cannot be embedded, rather than publishing a blocked frame.
+WAGTAILEMBEDS_FINDERS = [
+    {"class": "wagtail.embeds.finders.oembed", "providers": [youtube, vimeo]},
+]
+# Avatars are Wagtail's own initials, not Gravatar's: no staff email hashes go to a third
+# party, and the admin's policy needs no image host beyond our own.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Security defaults that hold everywhere; production tightens transport settings.
 SESSION_COOKIE_HTTPONLY = True
@@ -318,6 +334,120 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "home.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+
+# Content-Security-Policy (django-csp) ---------------------------------------------------
+def media_origins(environ) -> list[str]:
+    """Where public media (Wagtail images) is served from when it lives in S3.
+
+    `AWS_S3_CUSTOM_DOMAIN` (a CDN or the bucket's own domain) wins; otherwise an
+    S3-compatible service's `AWS_S3_ENDPOINT_URL` (path-style, or the bucket's sub-domain
+    with `AWS_S3_ADDRESSING_STYLE=virtual`); otherwise Amazon's own bucket host. Nothing
+    without a bucket: media is then served by the site itself.
+    """
+    protocol = environ.get("AWS_S3_URL_PROTOCOL", "https:").rstrip(":")
+    custom_domain = environ.get("AWS_S3_CUSTOM_DOMAIN", "").strip().strip("/")
+    if custom_domain:
+        return [f"{protocol}://{custom_domain.split('/')[0]}"]
+    bucket = environ.get("AWS_STORAGE_BUCKET_NAME", "").strip()
+    if not bucket:
+        return []
+    endpoint = environ.get("AWS_S3_ENDPOINT_URL", "").strip()
+    if endpoint:
+        parts = urlsplit(endpoint)
+        if environ.get("AWS_S3_ADDRESSING_STYLE", "") == "virtual":
+            return [f"{parts.scheme}://{bucket}.{parts.netloc}"]
+        return [f"{parts.scheme}://{parts.netloc}"]
+    origins = [f"https://{bucket}.s3.amazonaws.com"]
+    region = environ.get("AWS_S3_REGION_NAME", "").strip()
+    if region:
+        origins.append(f"https://{bucket}.s3.{region}.amazonaws.com")
+    return origins
+
+
+MEDIA_ORIGINS = media_origins(os.environ)
+# The hosts whose players lessons may frame (see WAGTAILEMBEDS_FINDERS).
+VIDEO_ORIGINS = [
+    "https://www.youtube.com",
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+]
+
+# The public site, learners' pages and leads' public pages: our own files only. No inline
+# script or style: scripts live in lms/static/lms/js and any that must be inline carries
+# `nonce="{{ request.csp_nonce }}"`; styles live in lms/static/lms/css/site.css (bars and
+# charts are drawn with SVG attributes, not style attributes). `data:` images are the QR
+# code on the authenticator set-up page.
+PUBLIC_CSP_DIRECTIVES = {
+    "default-src": [SELF],
+    "script-src": [SELF, NONCE],
+    "style-src": [SELF],
+    "img-src": [SELF, "data:", *MEDIA_ORIGINS],
+    # The NHS.UK stylesheet declares its Frutiger faces on assets.nhs.uk, and browsers
+    # still fetch them (Chromium does, seen in the browser test) although site.css sets
+    # Arial on the page.
+    "font-src": [SELF, "https://assets.nhs.uk"],
+    "connect-src": [SELF],
+    "frame-src": VIDEO_ORIGINS,
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+}
+# Wagtail's admin writes inline scripts (InlinePanel, choosers, date pickers) and inline
+# styles, so it needs 'unsafe-inline' for both; no 'unsafe-eval', no other hosts. It frames
+# its own previews (hence frame-ancestors 'self') and shows image uploads as blob: URLs.
+# A nonce would make browsers ignore 'unsafe-inline', so the admin's policy has none.
+ADMIN_CSP_DIRECTIVES = {
+    **PUBLIC_CSP_DIRECTIVES,
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:", "blob:", *MEDIA_ORIGINS],
+    "frame-src": [SELF, *VIDEO_ORIGINS],
+    "frame-ancestors": [SELF],
+    # Wagtail tells site admins when a new release is out by fetching this one file.
+    "connect-src": [SELF, "https://releases.wagtail.org"],
+}
+_csp_report_uri = os.environ.get("CSP_REPORT_URI", "").strip()
+if _csp_report_uri:
+    PUBLIC_CSP_DIRECTIVES["report-uri"] = [_csp_report_uri]
+    ADMIN_CSP_DIRECTIVES["report-uri"] = [_csp_report_uri]
+# `CSP_REPORT_ONLY=1` sends the same policies as Content-Security-Policy-Report-Only: the
+# browser reports what it would block (to CSP_REPORT_URI, if set) and blocks nothing.
+if env_bool("CSP_REPORT_ONLY"):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": PUBLIC_CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": PUBLIC_CSP_DIRECTIVES}
+# Paths that get their own policy instead (core.middleware.ContentSecurityPolicyMiddleware).
+CONTENT_SECURITY_POLICY_BY_PATH = {"/admin/": ADMIN_CSP_DIRECTIVES}
+
+# Permissions-Policy (core.middleware.PermissionsPolicyMiddleware): powerful features no
+# page of ours uses are off for every page and every frame in it. Left out on purpose:
+# fullscreen, autoplay, encrypted-media and picture-in-picture, which the YouTube and
+# Vimeo players ask for through their iframe's `allow` attribute.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-create",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 # Logging: every record goes to the root logger's one handler, once. Django's own default
 # configuration gives the "django" logger a console handler of its own that also
