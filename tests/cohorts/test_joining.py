@@ -350,7 +350,7 @@ def test_an_unknown_answer_changes_nothing(invitee_client, invitee, cohort, invi
     assert_unused(invitation, cohort, invitee)
 
 
-@pytest.mark.parametrize("token", ["not-a-token", "%00", "a" * 65, "%FF%FE"])
+@pytest.mark.parametrize("token", ["not-a-token", "a" * 65, "%FF%FE"])
 def test_a_wrong_invitation_link_gives_a_clear_404_page(client, signed_in, invitation, token):
     response = signed_in.get(f"/cohorts/invitations/{token}/")
     post = signed_in.post(f"/cohorts/invitations/{token}/", {"answer": "accept"})
@@ -360,6 +360,19 @@ def test_a_wrong_invitation_link_gives_a_clear_404_page(client, signed_in, invit
     signed_in.logout()
     assert client.get(f"/cohorts/invitations/{token}/").status_code == 404
     assert INVITATION_SESSION_KEY not in client.session
+
+
+def test_a_nul_byte_in_an_invitation_link_is_a_bad_request_that_remembers_nothing(
+    client, signed_in, invitation
+):
+    """PostgreSQL cannot even look up a token holding NUL; the request never gets there."""
+    assert signed_in.get("/cohorts/invitations/%00/").status_code == 400
+    assert signed_in.post("/cohorts/invitations/%00/", {"answer": "accept"}).status_code == 400
+    signed_in.logout()
+    assert client.get("/cohorts/invitations/%00/").status_code == 400
+    assert INVITATION_SESSION_KEY not in client.session
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None and invitation.declined_at is None
 
 
 def test_a_visitor_is_sent_to_sign_up_with_the_invited_address(client, invitation):
