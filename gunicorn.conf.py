@@ -11,7 +11,8 @@ Everything that differs between machines comes from the environment:
 
 import os
 
-bind = f"0.0.0.0:{int(os.environ.get('PORT', '8000'))}"  # noqa: S104 (behind a proxy)
+_port = int(os.environ.get("PORT", "8000"))
+bind = f"0.0.0.0:{_port}"  # noqa: S104 (a proxy or load balancer sits in front)
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
