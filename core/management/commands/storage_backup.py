@@ -20,8 +20,8 @@ BACKED_UP_STORAGES = ("default", "private")
 CHUNK_BYTES = 1024 * 1024
 
 
-def storage_files(storage: Storage, folder: str = "") -> Iterator[str]:
-    """Every file name in `storage`, depth first, sorted."""
+def storage_files(storage: Storage, folder: str = "", *, skip: str = "") -> Iterator[str]:
+    """Every file name in `storage`, depth first, sorted, except under the folder `skip`."""
     try:
         folders, files = storage.listdir(folder)
     except FileNotFoundError:
@@ -29,7 +29,21 @@ def storage_files(storage: Storage, folder: str = "") -> Iterator[str]:
     for name in sorted(files):
         yield f"{folder}/{name}" if folder else name
     for name in sorted(folders):
-        yield from storage_files(storage, f"{folder}/{name}" if folder else name)
+        path = f"{folder}/{name}" if folder else name
+        if path != skip:
+            yield from storage_files(storage, path, skip=skip)
+
+
+def shared_prefix(media: Storage, private: Storage) -> str:
+    """The media storage's folder that is the private storage, if they share one bucket.
+
+    Without a private bucket, private files live under the `private/` prefix of the media
+    bucket: the media copy must leave them to the private one.
+    """
+    bucket = getattr(media, "bucket_name", None)
+    if bucket and bucket == getattr(private, "bucket_name", None):
+        return str(getattr(private, "location", "")).strip("/")
+    return ""
 
 
 def safe_path(root: Path, name: str) -> Path:
@@ -49,12 +63,13 @@ class Command(BaseCommand):
     def handle(self, *args, destination: Path, **options):
         destination.mkdir(parents=True, exist_ok=True)
         os.chmod(destination, 0o700)
+        skip = {"default": shared_prefix(storages["default"], storages["private"])}
         for alias in BACKED_UP_STORAGES:
             storage = storages[alias]
             root = destination / alias
             root.mkdir(mode=0o700, exist_ok=False)
             count = 0
-            for name in storage_files(storage):
+            for name in storage_files(storage, skip=skip.get(alias, "")):
                 path = safe_path(root, name)
                 path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
                 with storage.open(name, "rb") as source, open(path, "xb") as target:
