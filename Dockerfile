@@ -29,6 +29,8 @@ WORKDIR /app
 # The project and its dependencies from pyproject.toml (not the test extra).
 COPY --chown=lms:lms . .
 RUN pip install --no-cache-dir .
+# The site's user writes STATIC_ROOT (/app/static) in collectstatic, at build and release.
+RUN chown lms:lms /app
 
 # Media and private files live on volumes mounted here (or in S3); the private folder is
 # readable by the site's user only and is never published by a web server.

@@ -88,6 +88,9 @@ def test_the_dockerfile_runs_the_procfile_web_command_as_a_non_root_user():
     users = [arguments for keyword, arguments in instructions if keyword == "USER"]
     assert users, "the Dockerfile never leaves root"
     assert users[-1] not in {"root", "0"}
+    # That user owns the working folder, where collectstatic creates STATIC_ROOT.
+    (workdir,) = [arguments for keyword, arguments in instructions if keyword == "WORKDIR"]
+    assert ("RUN", f"chown {users[-1]}:{users[-1]} {workdir}") in instructions
     keywords = [keyword for keyword, _ in instructions]
     assert keywords.index("USER") < keywords.index("CMD")
 
