@@ -160,7 +160,7 @@ def test_the_queueing_email_backend_queues_wagtails_emails(
 
 
 def test_the_documented_pruning_removes_old_results_and_keeps_failures_longer():
-    """The daily job in the README: `prune_db_task_results --min-age-days 14
+    """The daily job in docs/deploy.md: `prune_db_task_results --min-age-days 14
     --failed-min-age-days 30`."""
     now = timezone.now()
     ages = {"SUCCESSFUL": [15, 13], "FAILED": [31, 15]}
