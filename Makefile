@@ -2,7 +2,8 @@
 #
 #   make run [PORT=8123]  install, migrate, load the demo content, serve on 127.0.0.1
 #   make test             lint, checks and the whole test suite on SQLite and PostgreSQL,
-#                         and the storage and health tests on a throwaway S3 server
+#                         the storage and health tests on a throwaway S3 server, and a
+#                         smoke test of the production stack (scripts/production-stack)
 #   make install          the virtual environment only (re-run when pyproject.toml changes)
 #   make clean            remove test artefacts and caches (keeps .venv and db.sqlite3)
 
@@ -30,7 +31,7 @@ START := $(shell date +%s)
 heading = @printf '\n==== %s ====\n' "$(1)"
 
 .PHONY: help install run test system-packages node-packages lint checks \
-	test-sqlite test-postgres test-s3 clean
+	test-sqlite test-postgres test-s3 test-stack clean
 
 help:
 	@echo "make run [PORT=8000]  set up, load demo content and serve on http://127.0.0.1:$(PORT)/"
@@ -103,8 +104,16 @@ test-s3: install
 	$(call heading,Tests on S3 (throwaway moto server))
 	env -u DATABASE_URL EXPECT_S3=1 scripts/with-s3 $(PYTEST) $(S3_TESTS)
 
+# The production shape on loopback: nginx, two gunicorn instances and a db_worker with the
+# production settings, PostgreSQL, Redis and S3; tests/stack drives it through nginx.
+# EXPECT_STACK=1 turns the tests' "no stack" skip into a failure.
+test-stack: install system-packages
+	$(call heading,Smoke test of the production stack (nginx, 2 x gunicorn, db_worker))
+	EXPECT_STACK=1 scripts/production-stack $(PYTEST) tests/stack
+
 # Prerequisites run in this order (.NOTPARALLEL); the first failure stops the run.
-test: install system-packages node-packages lint checks test-sqlite test-postgres test-s3
+test: install system-packages node-packages lint checks test-sqlite test-postgres test-s3 \
+	test-stack
 	@printf '\n==== make test: all phases passed in %ss ====\n' "$$(( $$(date +%s) - $(START) ))"
 
 clean:
