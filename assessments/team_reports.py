@@ -288,3 +288,21 @@ def team_report(team: Team) -> TeamReport:
         if questions:
             sections.append(SectionSummary(heading=section.heading, questions=tuple(questions)))
     return TeamReport(progress=progress, dimensions=tuple(dimensions), sections=tuple(sections))
+
+
+def counted_responses_of(learner) -> QuerySet[Response]:
+    """The responses of `learner` that count in a team's report today: in each team they
+    belong to, their latest submitted response for that team."""
+    latest = (
+        Response.objects.submitted()
+        .filter(team=OuterRef("team"), learner=learner)
+        .order_by("-submitted_at", "-pk")
+        .values("pk")[:1]
+    )
+    return (
+        Response.objects.submitted()
+        .filter(
+            learner=learner, team__in=TeamMembership.objects.filter(learner=learner).values("team")
+        )
+        .filter(pk=Subquery(latest))
+    )

@@ -92,9 +92,7 @@ class RetainedResponse(models.Model):
     """
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="retained_responses")
-    response = models.ForeignKey(
-        "assessments.Response", on_delete=models.CASCADE, related_name="+"
-    )
+    response = models.ForeignKey("assessments.Response", on_delete=models.CASCADE, related_name="+")
 
     class Meta:
         constraints = [
