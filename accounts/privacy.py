@@ -336,7 +336,7 @@ class AccountsPrivacy(Provider):
             erasure="Deleted.",
         ),
         Claim(
-            model="django_tasks_db.DBTaskResult",
+            model="django_tasks_database.DBTaskResult",
             fields=("args_kwargs", "return_value"),
             purpose="The background task queue: queued emails hold the recipient's address "
             "and the message.",
@@ -362,7 +362,7 @@ class AccountsPrivacy(Provider):
                 "last_name": user.last_name,
                 "job_role": user.job_role,
                 "organisation": (
-                    {"name": organisation.name, "type": organisation.get_type_display()}
+                    {"name": organisation.name, "type": str(organisation.get_type_display())}
                     if organisation is not None
                     else None
                 ),
@@ -389,7 +389,7 @@ class AccountsPrivacy(Provider):
             # The fact and type of two-step sign-in, never its secret or recovery codes.
             "two_step_sign_in": [
                 {
-                    "type": authenticator.get_type_display(),
+                    "type": str(authenticator.get_type_display()),
                     "set_up": iso(authenticator.created_at),
                     "last_used": iso(authenticator.last_used_at),
                 }
@@ -464,7 +464,7 @@ def _addresses_of(user: User) -> list[str]:
 
 def _delete_queued_tasks_to(addresses: list[str]) -> None:
     """Delete background tasks (queued emails, mostly) whose arguments hold an address."""
-    if not apps.is_installed("django_tasks_db"):
+    if not apps.is_installed("django_tasks_db"):  # its app label: django_tasks_database
         return
     from django_tasks_db.models import DBTaskResult
 
@@ -517,7 +517,7 @@ def audit_entries_of(user: User) -> list[dict[str, Any]]:
                     "when": iso(entry.timestamp),
                     "action": entry.action,
                     "object": entry.label,
-                    "object_type": entry.object_verbose_name,
+                    "object_type": str(entry.object_verbose_name),
                     "about_you": about_them,
                     "by_you": entry.user_id == user.pk,
                 }

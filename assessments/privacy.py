@@ -63,7 +63,7 @@ class AssessmentsPrivacy(Provider):
             "responses": [
                 {
                     "self_assessment": response.instrument.title,
-                    "status": response.get_status_display(),
+                    "status": str(response.get_status_display()),
                     "started": iso(response.started_at),
                     "submitted": iso(response.submitted_at),
                     "shared_with_cohort_leads": response.shared_with_leads,

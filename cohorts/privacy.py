@@ -131,7 +131,7 @@ class CohortsPrivacy(Provider):
                     "expires": iso(invitation.expires_at),
                     "accepted": iso(invitation.accepted_at),
                     "declined": iso(invitation.declined_at),
-                    "status": invitation.status().label,
+                    "status": str(invitation.status().label),
                 }
                 for invitation in Invitation.objects.filter(
                     Q(email__in=addresses) | Q(accepted_by=user)
@@ -151,7 +151,7 @@ class CohortsPrivacy(Provider):
                 {
                     "cohort": export.cohort.name,
                     "format": export.format,
-                    "status": export.get_status_display(),
+                    "status": str(export.get_status_display()),
                     "asked": iso(export.created_at),
                 }
                 for export in CohortExport.objects.filter(requested_by=user)

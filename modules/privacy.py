@@ -124,7 +124,7 @@ class ModulesPrivacy(Provider):
             ],
             "journal": [
                 {
-                    "kind": entry.get_kind_display(),
+                    "kind": str(entry.get_kind_display()),
                     "module": entry.module_title,
                     "lesson": entry.lesson_title,
                     "prompt": entry.prompt,
