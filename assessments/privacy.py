@@ -10,11 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from wagtail.models import ModelLogEntry
+
 from accounts.privacy import Claim, ExportFile, Provider, iso
 
 from . import pdf, selectors, services
 from .models import Response, Team, TeamMembership
 from .team_reports import counted_responses_of
+
+ERASED_TEAM_LABEL = "A team deleted with its creator's account"
 
 
 class AssessmentsPrivacy(Provider):
@@ -40,7 +44,8 @@ class AssessmentsPrivacy(Provider):
             visible_to="Its members (the name and the aggregate report only).",
             retention="While the team exists.",
             erasure="A team its creator made that nobody else has joined is deleted, name "
-            "and all; otherwise it stays, no longer linked to them.",
+            "and all (audit entries about it lose the name too); otherwise it stays, no "
+            "longer linked to them.",
         ),
         Claim(
             model="assessments.TeamMembership",
@@ -121,5 +126,7 @@ class AssessmentsPrivacy(Provider):
         Response.objects.filter(learner=user).delete()
         for team in Team.objects.filter(created_by=user):
             if not TeamMembership.objects.filter(team=team).exclude(learner=user).exists():
+                # The name they chose goes from the audit log too.
+                ModelLogEntry.objects.for_instance(team).update(label=ERASED_TEAM_LABEL)
                 team.delete()
         TeamMembership.objects.filter(learner=user).delete()

@@ -46,7 +46,7 @@ REFLECTION = "I noticed I interrupt people when I am anxious."
 COMMITMENT = "Ask one open question in every huddle."
 CYCLE_PLAN = "Plan a listening walk round the ward."
 TEAM_NAME = "Quillfeather's own circle"
-CERTIFICATE_CODE = "QUILLFEATHERCODE2345"
+CERTIFICATE_CODE = "ABCDEFGHJKMNPQRS2345"
 
 
 @dataclass

@@ -47,7 +47,7 @@ def test_the_export_holds_one_of_every_kind_of_record(world):
     assert journal["Learning cycle"]["plan"] == world_module.CYCLE_PLAN
     assert learning["checklists"][0]["ticked_items"] == ["item-quill"]
     assert learning["knowledge_check_attempts"][0]["selected_options"] == ["option-quill"]
-    assert learning["certificates"][0]["code"] == "QUILL-FEATH-ERCOD-E2345"
+    assert learning["certificates"][0]["code"] == "ABCDE-FGHJK-MNPQR-S2345"
 
     assessments = data["self_assessments"]
     statuses = [response["status"] for response in assessments["responses"]]
