@@ -539,3 +539,58 @@ def audit_entries_anonymise(user: User) -> None:
             entry.data = {**data, FORMER_USER_KEY: label}
             entry.user = None
             entry.save(update_fields=["data", "user"])
+
+
+# The data inventory (docs/privacy.md) ----------------------------------------------------
+
+INVENTORY_HEADER = """\
+# Personal data inventory
+
+Generated from the privacy registry (`accounts/privacy.py` and each app's `privacy.py`) by
+`python manage.py privacy_inventory > docs/privacy.md`; a test fails when this file and
+the registry differ. Each model that holds personal data is listed once, under the app
+that answers for it: the fields holding personal data or pointing at a person, why it is
+held, who can see it, how long it is kept, and what erasure does to it. Every model is
+also in the person's data download (`export` and `files` of the same provider).
+
+Erasure (`accounts.services.account_erase`) runs every provider in one transaction,
+dependents first (in the reverse of the order below), then deletes the user row, and
+writes one audit entry for the erasure that names the person only by a pseudonym.
+"""
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def inventory_markdown() -> str:
+    """The data inventory as Markdown: one table per provider, then the models that point
+    at a person but hold nothing personal, with the reason."""
+    lines = [INVENTORY_HEADER]
+    for provider in registry:
+        lines += [
+            f"## {provider.section.replace('_', ' ').capitalize()} (`{provider.section}`)",
+            "",
+            f"Provider: `{type(provider).__module__}.{type(provider).__name__}`",
+            "",
+            "| model | personal fields | purpose | who can see it | retention | erasure |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        for claim in provider.claims:
+            fields = ", ".join(f"`{field}`" for field in claim.fields)
+            lines.append(
+                f"| `{claim.model}` | {fields} | {_cell(claim.purpose)} | "
+                f"{_cell(claim.visible_to)} | {_cell(claim.retention)} | {_cell(claim.erasure)} |"
+            )
+        lines.append("")
+    lines += [
+        "## Not personal",
+        "",
+        "These installed models point at a person or hold an email address, but hold no "
+        "personal data that an export or erasure must handle.",
+        "",
+        "| model | why not |",
+        "| --- | --- |",
+    ]
+    lines += [f"| `{label}` | {_cell(reason)} |" for label, reason in sorted(NOT_PERSONAL.items())]
+    return "\n".join(lines) + "\n"
