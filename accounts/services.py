@@ -149,9 +149,10 @@ def account_erase(*, user: User, by: User | None = None, reason: str = "") -> No
 
     from .privacy import former_user_label, registry
 
-    user = User.objects.select_for_update().filter(pk=user.pk).first()
-    if user is None:
+    locked = User.objects.select_for_update().filter(pk=user.pk).first()
+    if locked is None:
         return
+    user = locked
     label = former_user_label(user)
     for provider in reversed(list(registry)):
         provider.erase(user)

@@ -19,8 +19,7 @@ def generated() -> str:
 
 def test_the_committed_inventory_matches_the_registry():
     assert DOC.read_text(encoding="utf-8") == generated(), (
-        "docs/privacy.md is out of date: run "
-        "`python manage.py privacy_inventory > docs/privacy.md`"
+        "docs/privacy.md is out of date: run `python manage.py privacy_inventory > docs/privacy.md`"
     )
 
 

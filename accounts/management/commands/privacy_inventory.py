@@ -1,6 +1,6 @@
 """Print the personal data inventory (docs/privacy.md) from the privacy registry.
 
-    python manage.py privacy_inventory > docs/privacy.md
+python manage.py privacy_inventory > docs/privacy.md
 """
 
 from django.core.management.base import BaseCommand
