@@ -5,6 +5,8 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.db import IntegrityError, transaction
 
+from core.audit import FORMER_USER_KEY
+
 from .models import Organisation, User
 from .roles import LEARNER, SITE_ADMIN
 from .validators import normalise_organisation_name
@@ -125,3 +127,49 @@ def site_admin_create(
         user.groups.add(Group.objects.get_or_create(name=role)[0])
     EmailAddress.objects.create(user=user, email=address, verified=True, primary=True)
     return user
+
+
+ERASE_LOG_ACTION = "accounts.erase"
+ERASE_REASON_MAX_LENGTH = 1000
+
+
+@transaction.atomic
+def account_erase(*, user: User, by: User | None = None, reason: str = "") -> None:
+    """Erase `user`: every app's privacy provider removes or anonymises what it holds,
+    dependents first (the reverse of registration), then the user row goes.
+
+    One transaction: if any provider fails, nothing changes. What is kept (responses that
+    count in aggregates, certificates without a name, audit entries under a pseudonym) is
+    described per model in docs/privacy.md. One audit entry records the erasure itself,
+    naming the person only by their pseudonym; `by` is whoever asked (a site admin), or
+    None when the person asked themselves. Calling it for a user already erased is a
+    no-op: the row is gone, so there is nothing to find.
+    """
+    from wagtail.log_actions import log
+
+    from .privacy import former_user_label, registry
+
+    locked = User.objects.select_for_update().filter(pk=user.pk).first()
+    if locked is None:
+        return
+    user = locked
+    label = former_user_label(user)
+    for provider in reversed(list(registry)):
+        provider.erase(user)
+    by_someone_else = by is not None and by.pk != user.pk
+    entry = log(
+        instance=user,
+        action=ERASE_LOG_ACTION,
+        user=by if by_someone_else else None,
+        title=label,
+        data={
+            "reason": reason.strip()[:ERASE_REASON_MAX_LENGTH],
+            "asked_by": "site admin" if by_someone_else else "themselves",
+        },
+    )
+    if entry is not None and entry.user_id == user.pk:
+        # Wagtail's log context names the signed-in person, who is the one going.
+        entry.user = None
+        entry.data = {**entry.data, FORMER_USER_KEY: label}
+        entry.save(update_fields=["user", "data"])
+    user.delete()

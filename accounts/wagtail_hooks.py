@@ -8,10 +8,10 @@ from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import LogFormatter
 
-from . import admin_views
+from . import admin_views, services
 from .admin_forms import OrganisationAdminForm
 from .filters import OrganisationFilterSet
-from .models import Organisation
+from .models import Organisation, User
 
 
 class OrganisationViewSet(ModelViewSet):
@@ -83,6 +83,14 @@ def register_organisation_viewset():
 
 
 hooks.register("register_bulk_action", admin_views.ApproveOrganisationsBulkAction)
+# After wagtail.users' own bulk delete (order 0), so that this one replaces it.
+hooks.register("register_bulk_action", admin_views.UserEraseBulkAction, order=1)
+
+
+@hooks.register("register_actions")
+def register_user_erase_action(registry):
+    """A site admin's "Delete user" erases the person through `services.account_erase`."""
+    registry.register(User, admin_views.UserEraseAction)
 
 
 @hooks.register("register_log_actions")
@@ -105,4 +113,9 @@ def register_organisation_log_actions(actions):
 
     actions.register_action(
         admin_views.APPROVE_LOG_ACTION, _("Approve organisation"), _("Approved")
+    )
+    actions.register_action(
+        services.ERASE_LOG_ACTION,
+        _("Erase account"),
+        _("Erased the account and the personal data it held"),
     )

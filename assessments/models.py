@@ -162,6 +162,10 @@ class ResponseQuerySet(models.QuerySet):
     def drafts(self):
         return self.filter(status=Response.Status.DRAFT)
 
+    def anonymised(self):
+        """Kept without their learner, for aggregates (see `Response.anonymised_at`)."""
+        return self.filter(anonymised_at__isnull=False, learner__isnull=True)
+
     def of(self, learner):
         """Only `learner`'s own responses: the rule for every learner-facing query."""
         if not learner.is_authenticated:
@@ -200,6 +204,10 @@ class Response(models.Model):
         default=False,
         help_text=_("Leads of cohorts you belong to may see this result."),
     )
+    # Set when the learner erased their account and this submitted response was kept,
+    # without them, because it counts in a team's or a cohort's aggregate results. With
+    # `team` set it still counts in that team's report (`team_reports.counted_responses`).
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     objects = ResponseQuerySet.as_manager()
 

@@ -268,3 +268,26 @@ def team_join(*, learner: User, code: str) -> Team:
         raise JoinRefused(_("That team is full. Ask the person who shared it for help."))
     TeamMembership.objects.get_or_create(team=team, learner=learner)
     return team
+
+
+@transaction.atomic
+def responses_anonymise(*, learner: User, responses) -> int:
+    """Keep `learner`'s submitted `responses` (a queryset of Response) without them, for
+    the aggregates they count in, as their account is erased; returns how many.
+
+    Each keeps its answers and scores, loses its learner and its sharing choice, and keeps
+    its team only if it counts in that team's report today (`counted_responses_of`), so
+    that no team's report gains a response it did not count before.
+    """
+    from .team_reports import counted_responses_of
+
+    chosen = responses.filter(learner=learner).submitted()
+    in_team_reports = set(counted_responses_of(learner).values_list("pk", flat=True))
+    now = timezone.now()
+    kept = chosen.filter(pk__in=in_team_reports).update(
+        learner=None, anonymised_at=now, shared_with_leads=False
+    )
+    kept += chosen.exclude(pk__in=in_team_reports).update(
+        learner=None, anonymised_at=now, shared_with_leads=False, team=None
+    )
+    return kept

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.conf import settings
-from django.db.models import Avg, Count, Max, Min, OuterRef, QuerySet, Subquery
+from django.db.models import Avg, Count, Max, Min, OuterRef, Q, QuerySet, Subquery
 
 from . import definitions, scoring
 from .join_codes import normalise_join_code
@@ -44,17 +44,23 @@ def is_member(*, learner, team: Team) -> bool:
 
 
 def counted_responses(team: Team) -> QuerySet[Response]:
-    """Each current member's latest submitted response for this team, and no others."""
+    """Each current member's latest submitted response for this team, and the one each
+    former member left when they erased their account (kept anonymously, so that the
+    report stays as it was), and no others."""
     latest = (
         Response.objects.submitted()
         .filter(team=team, learner=OuterRef("learner"))
         .order_by("-submitted_at", "-pk")
         .values("pk")[:1]
     )
+    members = TeamMembership.objects.filter(team=team).values("learner")
     return (
         Response.objects.submitted()
-        .filter(team=team, learner__in=TeamMembership.objects.filter(team=team).values("learner"))
-        .filter(pk=Subquery(latest))
+        .filter(team=team)
+        .filter(
+            Q(learner__in=members, pk=Subquery(latest))
+            | Q(anonymised_at__isnull=False, learner__isnull=True)
+        )
     )
 
 
@@ -70,11 +76,14 @@ class TeamProgress:
 
 
 def team_progress(team: Team) -> TeamProgress:
-    """How many members the team has and how many have submitted (two queries)."""
-    members = TeamMembership.objects.filter(team=team).count()
-    submitted = counted_responses(team).count()
+    """How many members the team has and how many have submitted (two queries). Former
+    members whose answers still count (see `counted_responses`) count as members."""
+    counted = counted_responses(team).aggregate(
+        submitted=Count("pk"), former=Count("pk", filter=Q(learner__isnull=True))
+    )
+    submitted = counted["submitted"]
     return TeamProgress(
-        members=members,
+        members=TeamMembership.objects.filter(team=team).count() + counted["former"],
         submitted=submitted,
         needed=max(0, settings.MIN_GROUP_SIZE - submitted),
     )
@@ -279,3 +288,21 @@ def team_report(team: Team) -> TeamReport:
         if questions:
             sections.append(SectionSummary(heading=section.heading, questions=tuple(questions)))
     return TeamReport(progress=progress, dimensions=tuple(dimensions), sections=tuple(sections))
+
+
+def counted_responses_of(learner) -> QuerySet[Response]:
+    """The responses of `learner` that count in a team's report today: in each team they
+    belong to, their latest submitted response for that team."""
+    latest = (
+        Response.objects.submitted()
+        .filter(team=OuterRef("team"), learner=learner)
+        .order_by("-submitted_at", "-pk")
+        .values("pk")[:1]
+    )
+    return (
+        Response.objects.submitted()
+        .filter(
+            learner=learner, team__in=TeamMembership.objects.filter(learner=learner).values("team")
+        )
+        .filter(pk=Subquery(latest))
+    )

@@ -8,11 +8,15 @@ class CohortsConfig(AppConfig):
     def ready(self):
         from allauth.account.signals import email_confirmed, user_logged_in
 
+        from accounts.privacy import registry
         from core.audit import restrict_log_entries
 
         from . import signal_handlers
         from .models import Cohort
         from .permissions import cohorts_in_audit_log
+        from .privacy import CohortsPrivacy
+
+        registry.register(CohortsPrivacy())
 
         email_confirmed.connect(
             signal_handlers.accept_invitation_on_email_confirmed,

@@ -46,7 +46,7 @@ from assessments.selectors import shared_results
 from modules.models import Enrolment, ModulePage
 
 from . import charts, permissions, selectors
-from .models import Cohort, Membership
+from .models import Cohort, Membership, RetainedResponse
 
 NOT_STARTED_AFTER_DAYS = 14
 WEEKS_SHOWN = 12
@@ -326,14 +326,25 @@ def completions_per_week(
 # Self-assessments -------------------------------------------------------------------------
 
 
-def latest_responses(memberships: QuerySet[Membership]) -> QuerySet[Response]:
-    """Each member's latest submitted response to each instrument (team ones included)."""
+def latest_responses(
+    memberships: QuerySet[Membership], *, cohort: Cohort | None = None
+) -> QuerySet[Response]:
+    """Each member's latest submitted response to each instrument (team ones included).
+
+    With `cohort`, also the responses that former members left in its figures when they
+    erased their accounts (`RetainedResponse`, one per former member and instrument), so
+    that the figures stay as they were.
+    """
     submitted = Response.objects.submitted()
     later = submitted.filter(learner=OuterRef("learner"), instrument=OuterRef("instrument")).filter(
         Q(submitted_at__gt=OuterRef("submitted_at"))
         | Q(submitted_at=OuterRef("submitted_at"), pk__gt=OuterRef("pk"))
     )
-    return submitted.filter(learner_id__in=memberships.values("learner_id")).exclude(Exists(later))
+    members = Q(learner_id__in=memberships.values("learner_id")) & ~Exists(later)
+    if cohort is None:
+        return submitted.filter(members)
+    retained = RetainedResponse.objects.filter(cohort=cohort).values("response_id")
+    return submitted.filter(members | Q(pk__in=retained, learner__isnull=True))
 
 
 def _sample_spread(total: Decimal, squares: Decimal, count: int) -> float | None:
@@ -344,12 +355,15 @@ def _sample_spread(total: Decimal, squares: Decimal, count: int) -> float | None
     return float(max(Decimal(0), variance).sqrt())
 
 
-def assessment_summaries(memberships: QuerySet[Membership]) -> tuple[InstrumentSummary, ...]:
+def assessment_summaries(
+    memberships: QuerySet[Membership], *, cohort: Cohort | None = None
+) -> tuple[InstrumentSummary, ...]:
     """Per instrument a member has submitted: how many members' latest responses, and per
     dimension their mean and spread once at least MIN_GROUP_SIZE of them scored it (one query,
-    or two when any instrument has enough responses)."""
+    or two when any instrument has enough responses). With `cohort`, former members'
+    retained responses count too (`latest_responses`)."""
     minimum = settings.MIN_GROUP_SIZE
-    latest = latest_responses(memberships)
+    latest = latest_responses(memberships, cohort=cohort)
     counts = list(
         latest.order_by()
         .values("instrument_id", "instrument__title")
@@ -443,6 +457,6 @@ def cohort_dashboard(*, user, cohort: Cohort, now: datetime.datetime | None = No
         organisations=by_organisation(memberships, module_ids, now=now),
         module_rows=by_module(memberships, modules, figures.members),
         weeks=completions_per_week(memberships, module_ids, weeks_shown(cohort, now=now)),
-        instruments=assessment_summaries(memberships),
+        instruments=assessment_summaries(memberships, cohort=cohort),
         shared=shared_with_leads(memberships),
     )

@@ -81,6 +81,30 @@ class Membership(models.Model):
         return f"{self.learner_id} in {self.cohort_id}"
 
 
+class RetainedResponse(models.Model):
+    """A former member's latest self-assessment response, kept in the cohort's aggregates.
+
+    When a member erases their account, their membership goes, and so would their answers
+    from the cohort's anonymous figures. `accounts.services.account_erase` keeps their
+    latest submitted response to each instrument, without them (`Response.anonymised_at`),
+    and records here which cohorts it counted in, so that the dashboard's means and spreads
+    stay exactly as they were (`dashboard.latest_responses`). No person is named.
+    """
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="retained_responses")
+    response = models.ForeignKey("assessments.Response", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "response"], name="one_retained_response_per_cohort"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.response_id} in {self.cohort_id}"
+
+
 class InvitationQuerySet(models.QuerySet):
     def pending(self, now=None):
         """Neither accepted nor declined, and not yet expired: still waiting for a reply."""

@@ -43,6 +43,14 @@ def cohorts_left_without_a_lead(users) -> QuerySet[Cohort]:
     )
 
 
+def cohorts_without_a_lead() -> QuerySet[Cohort]:
+    """Cohorts that have no lead at all, by name: left so when their last lead erased
+    their account (`privacy.CohortsPrivacy.erase`). Site admins see them on the admin home
+    until they give each a lead (one query when evaluated)."""
+    has_lead = Cohort.leads.through.objects.filter(cohort=OuterRef("pk"))
+    return Cohort.objects.exclude(Exists(has_lead)).order_by("name", "pk")
+
+
 def well_formed_token(token) -> bool:
     """Whether `token` could be an invitation token (URL-safe, at most 64 characters), so
     that nothing else (a NUL byte, say) ever reaches a database lookup."""

@@ -15,7 +15,7 @@ from accounts.roles import PROGRAMME_LEAD, STAFF_ROLES
 
 from . import admin_urls, permissions
 from .models import Cohort
-from .selectors import cohorts_left_without_a_lead
+from .selectors import cohorts_left_without_a_lead, cohorts_without_a_lead
 from .services import EXPORT_ACTION, VIEW_ACTION
 from .viewsets import CohortPermissionPolicy, CohortViewSet
 
@@ -88,6 +88,31 @@ class CohortsPanel(Component):
         context["cohorts"] = cohorts[: self.shown]
         context["more"] = len(cohorts) > self.shown
         return context
+
+
+class CohortsWithoutALeadPanel(Component):
+    """For site admins: cohorts whose last lead erased their account, to give a lead."""
+
+    name = "cohorts_without_a_lead"
+    template_name = "cohorts/admin/without_a_lead_panel.html"
+    order = 40  # above the cohorts panel: it asks for something to be done
+
+    def __init__(self, cohorts):
+        self.cohorts = cohorts
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        context["cohorts"] = self.cohorts
+        return context
+
+
+@hooks.register("construct_homepage_panels")
+def add_cohorts_without_a_lead_panel(request, panels):
+    if not permissions.is_site_admin(request.user):
+        return
+    cohorts = list(cohorts_without_a_lead()[:50])
+    if cohorts:
+        panels.append(CohortsWithoutALeadPanel(cohorts))
 
 
 @hooks.register("construct_homepage_panels")

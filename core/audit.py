@@ -61,3 +61,34 @@ def _viewable_by_user(manager, user):
 def install() -> None:
     """Wrap Wagtail's `ModelLogEntryManager.viewable_by_user` (idempotent)."""
     ModelLogEntryManager.viewable_by_user = _viewable_by_user
+
+
+# People who erased their accounts ------------------------------------------------------
+#
+# Wagtail shows a log entry's user by looking the user up; once the account is erased that
+# would read "user 42 (deleted)". Erasure (accounts.privacy) instead clears the entry's
+# user and stores how to name them, such as "Former lead 1a2b3c4d5e", under this key of
+# the entry's data; Wagtail's display name then shows that.
+FORMER_USER_KEY = "former_user"
+
+
+def install_former_user_names() -> None:
+    """Make `BaseLogEntry.user_display_name` show the stored former-user name (idempotent)."""
+    from django.utils.functional import cached_property
+    from wagtail.models.audit_log import BaseLogEntry
+
+    original = BaseLogEntry.__dict__["user_display_name"]
+    if getattr(original, "former_user_names", False):
+        return
+    original_function = original.func if isinstance(original, cached_property) else original
+
+    def user_display_name(self):
+        data = self.data if isinstance(self.data, dict) else {}
+        if self.user_id is None and data.get(FORMER_USER_KEY):
+            return data[FORMER_USER_KEY]
+        return original_function(self)
+
+    patched = cached_property(user_display_name)
+    patched.former_user_names = True
+    patched.__set_name__(BaseLogEntry, "user_display_name")
+    BaseLogEntry.user_display_name = patched

@@ -5,3 +5,10 @@ class HomeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "home"
     verbose_name = "Home and site settings"
+
+    def ready(self):
+        from accounts.privacy import registry
+
+        from .privacy import EditingPrivacy
+
+        registry.register(EditingPrivacy())

@@ -6,6 +6,10 @@ class ModulesConfig(AppConfig):
     name = "modules"
 
     def ready(self):
+        from accounts.privacy import registry
+
         from . import signal_handlers
+        from .privacy import ModulesPrivacy
 
         signal_handlers.connect()
+        registry.register(ModulesPrivacy())

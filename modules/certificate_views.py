@@ -87,7 +87,7 @@ class CertificateVerifyView(View):
         stored = normalise_code(code)
         certificate = (
             Certificate.objects.filter(code=stored)
-            .only("learner_name", "module_title", "completed_at", "code")
+            .only("learner", "learner_name", "module_title", "completed_at", "code")
             .first()
             if stored
             else None
@@ -99,6 +99,11 @@ class CertificateVerifyView(View):
                     "modules/certificate_not_found.html",
                     status=404,
                 )
+            )
+        if certificate.is_withdrawn:
+            # Its learner erased their account: say so, and show nothing about them.
+            return _noindex(
+                TemplateResponse(request, "modules/certificate_withdrawn.html", status=410)
             )
         context = {
             "certificate": {

@@ -348,8 +348,13 @@ class LessonCompletion(models.Model):
 
 
 class Certificate(models.Model):
+    # SET_NULL: erasing a learner keeps the row without their name, so that the public
+    # verification page can say the certificate is no longer available (not "not found").
     learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="certificates",
     )
     enrolment = models.OneToOneField(
         Enrolment, null=True, blank=True, on_delete=models.SET_NULL, related_name="certificate"
@@ -358,7 +363,7 @@ class Certificate(models.Model):
         ModulePage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     module_title = models.CharField(max_length=255)
-    learner_name = models.CharField(max_length=255)
+    learner_name = models.CharField(max_length=255, blank=True)
     completed_at = models.DateTimeField()
     estimated_minutes = models.PositiveIntegerField(default=0)
     # Random, at least 80 bits (see `certificates.new_code`): stored without separators,
@@ -376,4 +381,9 @@ class Certificate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.learner_name}: {self.module_title}"
+        return f"{self.learner_name or 'Withdrawn'}: {self.module_title}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        """Its learner erased their account: the code stays known, the name is gone."""
+        return self.learner_id is None
