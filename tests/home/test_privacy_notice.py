@@ -44,9 +44,7 @@ def test_the_notice_renders_for_anonymous_visitors(client, notice):
     # The cookie statement comes from the code, one row per cookie.
     assert '<h2 id="cookies">Cookies</h2>' in html
     for cookie in site_cookies():
-        assert f'<th scope="row" class="nhsuk-table__header"><code>{cookie.name}</code></th>' in (
-            html
-        )
+        assert f'<code class="lms-cookie-name">{cookie.name}</code></th>' in (html)
 
 
 @pytest.mark.django_db
