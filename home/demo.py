@@ -3,7 +3,7 @@
 from wagtail.models import Site
 
 from .models import SiteSettings
-from .services import site_ensure_home
+from .services import privacy_notice_ensure, site_ensure_home
 
 ORDER = 20
 
@@ -48,4 +48,7 @@ def seed(*, password: str, log) -> list[tuple[str, str]]:
         )
         settings.contact_email = "learning@example.org"
         settings.save()
+    if settings.privacy_notice_id is None:
+        privacy_notice_ensure(home=home)
+        log("privacy notice")
     return []

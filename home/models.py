@@ -1,12 +1,14 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import HomeBodyBlock
+from .cookies import site_cookies
+from .privacy_notice import default_body
 
 
 class HomePage(Page):
@@ -23,7 +25,7 @@ class HomePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("introduction")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["modules.ProgrammePage"]
+    subpage_types = ["modules.ProgrammePage", "home.PrivacyNoticePage"]
     max_count_per_parent = 1
 
     class Meta:
@@ -39,6 +41,50 @@ class HomePage(Page):
             .order_by("path")
             .only("title", "summary", "url_path", "path", "depth")
         )
+        return context
+
+
+class PrivacyNoticePage(Page):
+    """What the site holds about people, why, who sees it, for how long, and their rights.
+
+    Site admins write it (a new notice opens with a template to complete, see
+    `privacy_notice.py`); the cookie statement below it is generated from
+    `home.cookies`, so that it always names exactly the cookies the code sets. The footer
+    and the sign-up page link to the notice chosen in the site settings.
+    """
+
+    introduction = models.TextField(
+        _("introduction"),
+        blank=True,
+        help_text=_("One or two sentences under the main heading."),
+    )
+    body = RichTextField(
+        _("body"),
+        features=["h2", "h3", "bold", "italic", "link", "ol", "ul"],
+        default=default_body,
+        help_text=_(
+            "Replace every part in [square brackets] with your organisation's details "
+            "before you publish. The list of cookies is added below this text for you."
+        ),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("body")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("introduction"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("privacy notice")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["cookies"] = site_cookies()
         return context
 
 
@@ -77,6 +123,19 @@ class SiteSettings(BaseSiteSetting):
         help_text=_("A short line in the footer, such as who runs the service."),
     )
     contact_email = models.EmailField(_("contact email"), blank=True)
+    privacy_notice = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("privacy notice"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Linked in the footer of every page and on the sign-up page."),
+    )
+
+    # The footer links to the notice on every page: fetch it, and the site's root page
+    # that its URL is relative to, with the settings (see `privacy_notice_url`).
+    select_related = ["privacy_notice", "site__root_page"]
 
     panels = [
         FieldPanel("service_name"),
@@ -86,7 +145,24 @@ class SiteSettings(BaseSiteSetting):
         ),
         FieldPanel("footer_text"),
         FieldPanel("contact_email"),
+        PageChooserPanel("privacy_notice", page_type="home.PrivacyNoticePage"),
     ]
 
     class Meta:
         verbose_name = _("site settings")
+
+    @property
+    def privacy_notice_url(self) -> str:
+        """The chosen notice's URL if it is live, else "".
+
+        For a notice inside this site (the usual case) the URL comes from the rows fetched
+        with the settings; `pageurl` would look up every site's root path, a query on
+        every page whenever the cache is cold.
+        """
+        notice = self.privacy_notice
+        if notice is None or not notice.live:
+            return ""
+        root_path = self.site.root_page.url_path
+        if notice.url_path.startswith(root_path):
+            return "/" + notice.url_path[len(root_path) :]
+        return notice.get_url() or ""

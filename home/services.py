@@ -3,7 +3,8 @@
 from django.db import transaction
 from wagtail.models import Page, Site
 
-from .models import HomePage, SiteSettings
+from .models import HomePage, PrivacyNoticePage, SiteSettings
+from .privacy_notice import DEFAULT_INTRODUCTION, default_body
 
 
 @transaction.atomic
@@ -49,3 +50,29 @@ def site_ensure_home(
             old_root.delete()
     SiteSettings.for_site(site)
     return home
+
+
+@transaction.atomic
+def privacy_notice_ensure(*, home: HomePage, title: str = "Privacy notice") -> PrivacyNoticePage:
+    """Make sure `home` has a published privacy notice, linked from its site's settings.
+
+    A new notice gets the template text of `home.privacy_notice`, to be completed by a site
+    admin. Idempotent: an existing notice is left as it is, and a notice the settings
+    already link to is never replaced.
+    """
+    notice = PrivacyNoticePage.objects.child_of(home).first()
+    if notice is None:
+        notice = PrivacyNoticePage(
+            title=title,
+            slug="privacy",
+            introduction=DEFAULT_INTRODUCTION,
+            body=default_body(),
+        )
+        home.add_child(instance=notice)
+        notice.save_revision().publish()
+    for site in Site.objects.filter(root_page=home):
+        settings = SiteSettings.for_site(site)
+        if settings.privacy_notice_id is None:
+            settings.privacy_notice = notice
+            settings.save(update_fields=["privacy_notice"])
+    return notice

@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from home.services import privacy_notice_ensure
 from tests.browser.axe import assert_no_axe_violations, check_page
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
@@ -19,10 +20,12 @@ SIGN_UP_BUTTON = re.compile(r"^(sign up|create)", re.IGNORECASE)
         ("/", "Lead and learn together"),
         ("/accounts/signup/", re.compile(r"sign up|create an account", re.IGNORECASE)),
         ("/accounts/login/", re.compile(r"sign in", re.IGNORECASE)),
+        ("/privacy/", "Privacy notice"),
     ],
-    ids=["home", "signup", "login"],
+    ids=["home", "signup", "login", "privacy-notice"],
 )
 def test_public_page_is_accessible(page, site_home, path, heading):
+    privacy_notice_ensure(home=site_home)  # so that its link is in the footer
     response = page.goto(path)
 
     assert response.status == 200

@@ -22,6 +22,7 @@ from wagtail.embeds.models import Embed
 from wagtail_factories import DocumentFactory, ImageFactory
 
 from assessments.models import Instrument, Team
+from home.services import privacy_notice_ensure
 from modules.models import LessonPage
 from tests.assessments.factories import (
     AGREEMENT,
@@ -150,11 +151,13 @@ def lesson_with_every_block(home):
 
 def test_public_pages_keep_to_the_policy(page, site_home):
     module, lesson, everything, _instrument = lesson_with_every_block(site_home)
+    notice = privacy_notice_ensure(home=site_home)
 
     for path in [
         "/",
         module.get_parent().url,
         module.url,
+        notice.url,
         "/learn/search/?q=system",
         "/accounts/login/",
         "/accounts/signup/",

@@ -60,7 +60,11 @@ def test_seed_demo_creates_accounts_and_is_idempotent(
     assert learner_orgs.distinct().count() >= 6
 
     assert client.login(email="learner7@example.org", password="demo-pass-for-tests")
-    assert client.get("/").status_code == 200
+    home = client.get("/")
+    assert home.status_code == 200
+    # The privacy notice, in its template text, linked from the footer.
+    assert 'href="/privacy/">Privacy notice</a>' in home.content.decode()
+    assert "[Name of your organisation]" in client.get("/privacy/").content.decode()
 
     assert ProgrammePage.objects.live().count() == 4
     assert ModulePage.objects.live().count() >= 19

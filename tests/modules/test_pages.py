@@ -8,7 +8,7 @@ from wagtail.models import Page, Workflow
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
-from home.models import HomePage
+from home.models import HomePage, PrivacyNoticePage
 from home.services import site_ensure_home
 from modules.models import LessonPage, ModulePage, ProgrammePage
 from tests.factories import UserFactory
@@ -18,7 +18,7 @@ from tests.modules.conftest import build_module
 class PageTreeRulesTests(WagtailPageTestCase):
     def test_programmes_live_under_the_home_page_only(self):
         self.assertAllowedParentPageTypes(ProgrammePage, {HomePage})
-        self.assertAllowedSubpageTypes(HomePage, {ProgrammePage})
+        self.assertAllowedSubpageTypes(HomePage, {ProgrammePage, PrivacyNoticePage})
 
     def test_modules_live_under_programmes_and_hold_lessons(self):
         self.assertAllowedParentPageTypes(ModulePage, {ProgrammePage})
