@@ -321,8 +321,10 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 # Lessons embed videos from YouTube and Vimeo only: the Content-Security-Policy below lets
 # frames from those two hosts in and nothing else, so an editor who pastes another kind of
 # link is told at once that it cannot be embedded, rather than publishing a blocked frame.
+# core.embeds asks for YouTube's no-cookie player and Vimeo's do-not-track one, so that
+# opening a lesson sets no third-party cookie (see the cookie statement).
 WAGTAILEMBEDS_FINDERS = [
-    {"class": "wagtail.embeds.finders.oembed", "providers": [youtube, vimeo]},
+    {"class": "core.embeds", "providers": [youtube, vimeo]},
 ]
 # Avatars are Wagtail's own initials, not Gravatar's: no staff email hashes go to a third
 # party, and the admin's policy needs no image host beyond our own.
