@@ -98,7 +98,8 @@ test-postgres: install system-packages node-packages
 # The storages on a real S3 API: moto's server on loopback, started and stopped by the
 # script. EXPECT_S3=1 turns the tests' "no S3 variables" skip into a failure.
 S3_TESTS := tests/core/test_s3_storage.py tests/cohorts/test_s3_exports.py \
-	tests/test_settings_storages.py tests/core/test_health.py tests/core/test_storage_backup.py
+	tests/accounts/test_s3_data_exports.py tests/test_settings_storages.py \
+	tests/core/test_health.py tests/core/test_storage_backup.py
 
 test-s3: install
 	$(call heading,Tests on S3 (throwaway moto server))

@@ -1,9 +1,13 @@
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
+
+from core.storage import RandomName, private_storage
 
 ORGANISATION_NAME_MAX_LENGTH = 200
 
@@ -167,3 +171,97 @@ class User(AbstractUser):
     @property
     def full_name(self) -> str:
         return self.get_full_name()
+
+
+DATA_EXPORT_FOLDER = "data-exports"
+
+
+class DataExportQuerySet(models.QuerySet):
+    def in_progress(self):
+        """Queued or being built: a person has at most one (a database constraint)."""
+        return self.filter(status__in=DataExport.IN_PROGRESS)
+
+    def latest_first(self):
+        return self.order_by("-requested_at", "-pk")
+
+    def expired(self, *, now, retention):
+        """Past their expiry; or with no expiry (failed, or queued and building ones whose
+        worker is long gone) and requested longer ago than `retention`, a timedelta."""
+        return self.filter(
+            Q(expires_at__lte=now) | Q(expires_at__isnull=True, requested_at__lte=now - retention)
+        )
+
+
+class DataExport(models.Model):
+    """A copy of everything the site holds about one person, built in the background as a
+    ZIP in the private storage (`accounts.data_exports`).
+
+    One build at a time per person: a second request while one is queued or being built
+    is refused (the constraint below, not only a check in the service). A request while a
+    download is ready is allowed; once the new one is ready, the earlier ones and their
+    files are deleted, so a person has at most one download at a time. A ready download is
+    deleted (file and row) `DATA_EXPORT_RETENTION_DAYS` after it is ready, by
+    `manage.py data_exports_expire`.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        BUILDING = "building", _("Being prepared")
+        READY = "ready", _("Ready to download")
+        FAILED = "failed", _("Could not be prepared")
+
+    IN_PROGRESS = (Status.QUEUED, Status.BUILDING)
+
+    user = models.ForeignKey(
+        User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="data_exports"
+    )
+    # The person themselves, or a site admin acting for them (who then gives a reason).
+    requested_by = models.ForeignKey(
+        User,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    # In the private storage under a random name: never where a web server publishes files.
+    file = models.FileField(
+        _("file"),
+        storage=private_storage,
+        upload_to=RandomName(DATA_EXPORT_FOLDER),
+        blank=True,
+        max_length=200,
+    )
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    ready_at = models.DateTimeField(_("ready at"), null=True, blank=True)
+    # When the file is deleted (`manage.py data_exports_expire`); set once it is ready.
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True, db_index=True)
+
+    objects = DataExportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("data download")
+        verbose_name_plural = _("data downloads")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(status__in=["queued", "building"]),
+                name="data_export_one_build_per_person",
+                violation_error_message=_("Your data is already being prepared."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.status}"
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    def is_downloadable(self, now=None) -> bool:
+        return self.status == self.Status.READY and bool(self.file) and not self.is_expired(now)

@@ -4,4 +4,10 @@ from . import views
 
 urlpatterns = [
     path("profile/", views.ProfileView.as_view(), name="accounts_profile"),
+    path("data/", views.DataExportView.as_view(), name="accounts_data"),
+    path(
+        "data/<id:pk>/download/",
+        views.DataExportDownloadView.as_view(),
+        name="accounts_data_download",
+    ),
 ]

@@ -23,6 +23,7 @@ from wagtail.log_actions import log
 from accounts.models import User
 from accounts.roles import PROGRAMME_LEAD, SITE_ADMIN
 from assessments.join_codes import new_join_code, normalise_join_code
+from core.storage import files_delete, folder_files, orphans_delete
 from modules.models import ModulePage, ProgrammePage
 
 from . import selectors, tasks
@@ -425,22 +426,6 @@ def cohort_export_request(*, cohort: Cohort, user: User, export_format: str) -> 
     return export
 
 
-def _delete_files(storage, names: Iterable[str]) -> int:
-    deleted = 0
-    for name in names:
-        storage.delete(name)  # a name already gone is not an error
-        deleted += 1
-    return deleted
-
-
-def _export_folder_files(storage) -> list[str]:
-    try:
-        _folders, files = storage.listdir(EXPORT_FOLDER)
-    except FileNotFoundError:
-        return []
-    return [f"{EXPORT_FOLDER}/{name}" for name in files]
-
-
 def cohort_exports_expire(*, now: datetime.datetime | None = None) -> int:
     """Delete every export past its expiry (or, with no expiry, older than the retention),
     file and row; returns how many files and rows went (an export with a file counts once).
@@ -455,22 +440,23 @@ def cohort_exports_expire(*, now: datetime.datetime | None = None) -> int:
     storage = CohortExport._meta.get_field("file").storage
     expired = list(CohortExport.objects.expired(now=now, retention=retention).only("pk", "file"))
     # The files first: if a deletion fails, the rows are still there for the next run.
-    _delete_files(storage, (export.file.name for export in expired if export.file))
+    files_delete(storage, (export.file.name for export in expired if export.file))
     CohortExport.objects.filter(pk__in=[export.pk for export in expired]).delete()
     deleted = len(expired)
 
-    named = set(CohortExport.objects.exclude(file="").values_list("file", flat=True))
-    deleted += _delete_files(
-        storage,
-        (
-            name
-            for name in _export_folder_files(storage)
-            if name not in named and storage.get_modified_time(name) <= now - retention
-        ),
+    deleted += orphans_delete(
+        storage=storage,
+        folder=EXPORT_FOLDER,
+        named=CohortExport.objects.exclude(file="").values_list("file", flat=True),
+        older_than=now - retention,
     )
     public = storages["default"]
-    deleted += _delete_files(
+    deleted += files_delete(
         public,
-        (name for name in _export_folder_files(public) if name.lower().endswith((".csv", ".xlsx"))),
+        (
+            name
+            for name in folder_files(public, EXPORT_FOLDER)
+            if name.lower().endswith((".csv", ".xlsx"))
+        ),
     )
     return deleted

@@ -15,6 +15,7 @@ statement cannot poison the requests after it. Failures are collected and report
 together: route, role, method, payload and the exception.
 """
 
+import datetime
 import json
 import re
 import traceback
@@ -29,8 +30,10 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
+from django.utils import timezone
 from wagtail.models import Collection, Locale, Site, Task, Workflow
 
+from accounts.models import DataExport
 from assessments import services as assessment_services
 from assessments.models import Instrument
 from modules.services import enrolment_start
@@ -132,6 +135,12 @@ class World:
         self.response = assessment_services.response_start(
             learner=self.learner, instrument=self.team_instrument, team=self.team
         )
+        # Past its expiry, so that its download answers with the "gone" page.
+        self.data_export = DataExport.objects.create(
+            user=self.learner,
+            status=DataExport.Status.READY,
+            expires_at=timezone.now() - datetime.timedelta(days=1),
+        )
         self.answer_blocks = [
             block_of(self.lesson, kind).id
             for kind in ("reflection", "action_commitment", "checklist", "knowledge_check")
@@ -159,6 +168,7 @@ class World:
             ("assessments/teams/", self.team.pk),
             ("assessments/responses/", self.response.pk),
             ("assessments/results/", self.response.pk),
+            ("accounts/data/", self.data_export.pk),
         ]
         for prefix, pk in by_prefix:
             if route.startswith(prefix) and pk is not None:

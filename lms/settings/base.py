@@ -260,6 +260,9 @@ COHORT_EXPORT_BACKGROUND_THRESHOLD = int(
 # Exports built in the background are deleted this many days after they are ready
 # (`manage.py cohort_exports_expire`, run on a schedule).
 COHORT_EXPORT_RETENTION_DAYS = int(os.environ.get("COHORT_EXPORT_RETENTION_DAYS", "7"))
+# A person's data download (everything the site holds about them) is deleted this many
+# days after it is ready (`manage.py data_exports_expire`, run on a schedule).
+DATA_EXPORT_RETENTION_DAYS = int(os.environ.get("DATA_EXPORT_RETENTION_DAYS", "7"))
 # An invitation to a cohort can be accepted for this many days after it is sent.
 COHORT_INVITATION_DAYS = int(os.environ.get("COHORT_INVITATION_DAYS", "30"))
 

@@ -123,6 +123,7 @@ def test_the_scanner_reports_a_violation(page):
         "/accounts/sessions/",
         "/accounts/logout/",
         "/accounts/reauthenticate/",
+        "/accounts/data/",
     ],
 )
 def test_account_management_pages_are_accessible(page, site_home, sign_in, path):

@@ -48,6 +48,7 @@ def test_each_job_runs_now_and_then_at_its_interval():
         by_job.setdefault(job, []).append(at)
     assert by_job["publish_scheduled"] == [i * 300.0 for i in range(24 * 12 + 1)]
     assert by_job["cohort_exports_expire"] == [i * float(HOUR) for i in range(25)]
+    assert by_job["data_exports_expire"] == [i * float(HOUR) for i in range(25)]
     assert by_job["prune_db_task_results --min-age-days 14 --failed-min-age-days 30"] == [
         0.0,
         float(DAY),
@@ -85,6 +86,7 @@ def test_the_jobs_are_real_commands_and_once_runs_each(monkeypatch):
     assert ran == [
         "publish_scheduled",
         "cohort_exports_expire",
+        "data_exports_expire",
         "prune_db_task_results --min-age-days 14 --failed-min-age-days 30",
     ]
 
