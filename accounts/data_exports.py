@@ -34,7 +34,7 @@ from core.storage import files_delete, orphans_delete
 from . import tasks
 from .data_export_archive import Header, archive_write
 from .models import DATA_EXPORT_FOLDER, DataExport, User
-from .privacy import Claim, registry
+from .privacy import registry
 from .roles import SITE_ADMIN
 
 logger = logging.getLogger(__name__)
@@ -43,25 +43,6 @@ logger = logging.getLogger(__name__)
 # never reached the queue): it is marked failed, so that the person may ask again.
 STALE_AFTER = datetime.timedelta(hours=3)
 ZIP_NAME = "data.zip"  # only its extension is kept (see the model's `upload_to`)
-
-DATA_EXPORT_CLAIM = Claim(
-    model="accounts.DataExport",
-    fields=("user", "requested_by", "reason", "file"),
-    purpose=(
-        "To give a person a copy of everything the site holds about them, when they or a "
-        "site admin acting on their request ask for it."
-    ),
-    visible_to=(
-        "The person, who alone can download the file; site admins see that a download was "
-        "asked for, by whom and why."
-    ),
-    retention=(
-        "The file and its record are deleted DATA_EXPORT_RETENTION_DAYS (7) days after it "
-        "is ready, or when a newer download replaces it; a request that failed is deleted "
-        "after the same number of days."
-    ),
-    erasure="Deleted, file and record, with the account.",
-)
 
 
 class DataExportRefused(ValueError):

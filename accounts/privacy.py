@@ -235,6 +235,25 @@ class AccountsPrivacy(Provider):
             erasure=DELETED_WITH_ACCOUNT,
         ),
         Claim(
+            model="accounts.DataExport",
+            fields=("user", "requested_by", "reason", "file"),
+            purpose=(
+                "To give a person a copy of everything the site holds about them, when they "
+                "or a site admin acting on their request ask for it."
+            ),
+            visible_to=(
+                "The person, who alone can download the file; site admins see that a "
+                "download was asked for, by whom and why."
+            ),
+            retention=(
+                "The file and its record are deleted DATA_EXPORT_RETENTION_DAYS (7) days "
+                "after it is ready, or when a newer download replaces it; a request that "
+                "failed is deleted after the same number of days."
+            ),
+            erasure="Deleted, file and record. A site admin's name on requests they made "
+            "for others is removed.",
+        ),
+        Claim(
             model="account.EmailAddress",
             fields=("user", "email", "verified", "primary"),
             purpose="The addresses the person signs in and is written to with, and whether "
@@ -423,6 +442,19 @@ class AccountsPrivacy(Provider):
                 }
                 for token in APIToken.objects.filter(user=user).order_by("created")
             ],
+            "data_downloads": [
+                {
+                    "requested": iso(export.requested_at),
+                    "status": str(export.get_status_display()),
+                    "asked_for_by": (
+                        "you" if export.requested_by_id in (None, user.pk) else "a site admin"
+                    ),
+                    "reason": export.reason,
+                    "ready": iso(export.ready_at),
+                    "expires": iso(export.expires_at),
+                }
+                for export in user.data_exports.order_by("requested_at", "pk")
+            ],
             "audit_entries": audit_entries_of(user),
         }
 
@@ -448,7 +480,24 @@ class AccountsPrivacy(Provider):
             profile.delete()
         APIToken.objects.filter(user=user).delete()
         AdminLogEntry.objects.filter(user=user).delete()
+        self._data_exports_delete(user)
         audit_entries_anonymise(user)
+
+
+    @staticmethod
+    def _data_exports_delete(user: User) -> None:
+        """Their downloads, rows now and files once the erasure commits (a file left by a
+        failed delete is an orphan that `data_exports_expire` sweeps)."""
+        from core.storage import files_delete
+
+        from .models import DataExport
+
+        exports = DataExport.objects.filter(user=user)
+        names = [name for name in exports.values_list("file", flat=True) if name]
+        exports.delete()
+        if names:
+            storage = DataExport._meta.get_field("file").storage
+            transaction.on_commit(lambda: files_delete(storage, names))
 
 
 def _addresses_of(user: User) -> list[str]:

@@ -15,7 +15,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from accounts.models import User
+from accounts.models import DataExport, User
 from assessments import services as assessment_services
 from assessments.models import Instrument, Response, Team
 from cohorts import services as cohort_services
@@ -194,6 +194,14 @@ def build_world(home_page) -> World:
         token="quill-invitation-token",
         invited_by=lead,
         expires_at=now + datetime.timedelta(days=7),
+    )
+
+    # An earlier data download that a site admin asked for on their behalf.
+    DataExport.objects.create(
+        user=learner,
+        requested_by=admin,
+        reason="Asked for by letter",
+        status=DataExport.Status.FAILED,
     )
 
     # Audit: about them (Wagtail labels it with their name) and by them ---------------

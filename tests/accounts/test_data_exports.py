@@ -22,7 +22,6 @@ from django.utils import timezone
 from accounts import data_exports
 from accounts.data_export_archive import SCHEMA_VERSION, safe_path
 from accounts.data_exports import (
-    DATA_EXPORT_CLAIM,
     STALE_AFTER,
     DataExportInProgress,
     DataExportRefused,
@@ -32,6 +31,7 @@ from accounts.data_exports import (
 )
 from accounts.models import DATA_EXPORT_FOLDER, DataExport
 from accounts.roles import SITE_ADMIN
+from accounts.services import account_erase
 from core.management.commands.scheduler import JOBS
 from tests.cohorts.factories import with_role
 from tests.factories import UserFactory
@@ -691,7 +691,13 @@ def test_the_scheduler_expires_downloads_hourly():
     assert job.interval_seconds == 3600
 
 
-def test_the_claim_describes_the_model():
-    assert DATA_EXPORT_CLAIM.model == "accounts.DataExport"
-    fields = {field.name for field in DataExport._meta.get_fields()}
-    assert set(DATA_EXPORT_CLAIM.fields) <= fields
+@pytest.mark.django_db
+def test_erasure_deletes_the_downloads_and_their_files(django_capture_on_commit_callbacks):
+    person = UserFactory()
+    export = build_for(person, django_capture_on_commit_callbacks)
+    storage, name = export.file.storage, export.file.name
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        account_erase(user=person)
+    assert not DataExport.objects.filter(pk=export.pk).exists()
+    assert not storage.exists(name)

@@ -34,6 +34,8 @@ def test_the_export_holds_one_of_every_kind_of_record(world):
         "TOTP Authenticator",
         "Recovery codes",
     }
+    [download] = account["data_downloads"]
+    assert (download["asked_for_by"], download["reason"]) == ("a site admin", "Asked for by letter")
     audit = account["audit_entries"]
     assert sum(entry["about_you"] for entry in audit) == 2
     assert sum(entry["by_you"] for entry in audit) == 1
