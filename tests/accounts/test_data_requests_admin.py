@@ -1,0 +1,265 @@
+"""Settings › Data requests: a site admin finds a person, sees counts of what the site
+holds, and produces their data download or erases them, each with a reason, logged."""
+
+import sys
+import types
+
+import pytest
+from django.contrib.auth.models import Group
+from wagtail.models import ModelLogEntry
+
+from accounts import data_requests, services
+from accounts.models import User
+from accounts.privacy import pseudonym
+from accounts.roles import COURSE_EDITOR
+from tests.cohorts.factories import make_lead, make_site_admin, with_role
+from tests.factories import UserFactory
+
+from . import privacy_world as world_module
+from .privacy_world import build_world
+
+INDEX = "/admin/data-requests/"
+
+
+def person_url(user_or_pk, action=""):
+    pk = getattr(user_or_pk, "pk", user_or_pk)
+    return f"/admin/data-requests/{pk}/{action + '/' if action else ''}"
+
+
+class FakeRefused(ValueError):
+    pass
+
+
+@pytest.fixture
+def fake_exports(monkeypatch):
+    """The data download's service (accounts.data_exports, built on its own branch),
+    replaced by a recorder with the same name and signature."""
+    calls = []
+    module = types.ModuleType("accounts.data_exports")
+    module.DataExportRefused = FakeRefused
+
+    def data_export_request(*, user, requested_by=None, reason="", base_url=None):
+        if getattr(module, "refuse", False):
+            raise FakeRefused("This person's data is already being prepared.")
+        calls.append({"user": user, "requested_by": requested_by, "reason": reason})
+
+    module.data_export_request = data_export_request
+    monkeypatch.setitem(sys.modules, "accounts.data_exports", module)
+    module.calls = calls
+    return module
+
+
+@pytest.fixture
+def admin(db):
+    return make_site_admin()
+
+
+@pytest.fixture
+def admin_client(client, admin):
+    make_site_admin()  # a second one, so that erasing is never refused for being the last
+    client.force_login(admin)
+    return client
+
+
+@pytest.fixture
+def world(home_page):
+    return build_world(home_page)
+
+
+def html(response) -> str:
+    return response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["learner", "lead", "editor"])
+def test_nobody_but_a_site_admin_gets_in(client, home_page, role):
+    person = UserFactory()
+    user = {
+        "learner": lambda: with_role(UserFactory()),
+        "lead": make_lead,
+        "editor": lambda: with_role(UserFactory(), COURSE_EDITOR),
+    }[role]()
+    client.force_login(user)
+    expected = 403 if role == "learner" else 302
+    for url in (INDEX, person_url(person), person_url(person, "export"), person_url(person, "erase")):
+        assert client.get(url).status_code == expected, url
+        assert client.post(url, {"reason": "x", "confirmed": "true"}).status_code == expected
+    assert User.objects.filter(pk=person.pk).exists()
+    assert not ModelLogEntry.objects.filter(action=services.ERASE_LOG_ACTION).exists()
+
+
+@pytest.mark.django_db
+def test_the_menu_shows_data_requests_to_site_admins_only(client, home_page, admin):
+    client.force_login(admin)
+    assert INDEX in html(client.get("/admin/"))
+    client.force_login(make_lead())
+    assert INDEX not in html(client.get("/admin/cohorts/"))
+
+
+@pytest.mark.django_db
+def test_find_by_exact_email_ignoring_case(admin_client, home_page):
+    person = UserFactory(email="rosa.lane@example.org")
+    response = admin_client.post(INDEX, {"email": "  Rosa.Lane@EXAMPLE.org "})
+    assert response.status_code == 302
+    assert response["Location"] == person_url(person)
+
+    # A part of an address finds nobody, and says so next to the field.
+    page = html(admin_client.post(INDEX, {"email": "rosa@example.org"}))
+    assert "Nobody has an account with this email address" in page
+    page = html(admin_client.post(INDEX, {"email": "not an address"}))
+    assert "Enter an email address in the correct format" in page
+
+
+@pytest.mark.django_db
+def test_the_person_page_shows_counts_and_no_private_text(admin_client, world):
+    page = html(admin_client.get(person_url(world.learner)))
+
+    assert world_module.EMAIL in page
+    for section in ("account", "learning", "self_assessments", "cohorts"):
+        assert f'data-section="{section}"' in page, section
+    for secret in (
+        world_module.REFLECTION,
+        world_module.COMMITMENT,
+        world_module.CYCLE_PLAN,
+        world_module.TEAM_NAME,
+        world_module.CERTIFICATE_CODE,
+        world_module.OTHER_EMAIL,
+        "QuillBrowser",
+    ):
+        assert secret not in page, secret
+    summary = {s.section: dict(s.counts) for s in data_requests.data_summary(world.learner)}
+    assert summary["account"]["Email addresses"] == 2
+
+
+@pytest.mark.django_db
+def test_the_person_page_costs_the_same_for_a_busier_person(admin_client, world):
+    """No query per record: more addresses, audit entries and answers cost nothing more."""
+    from allauth.account.models import EmailAddress
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from wagtail.log_actions import log
+
+    with CaptureQueriesContext(connection) as before:
+        assert admin_client.get(person_url(world.learner)).status_code == 200
+    for n in range(3):
+        EmailAddress.objects.create(user=world.learner, email=f"zq{n}@example.net")
+        log(world.learner, "wagtail.edit", user=world.admin)
+        log(world.cohort, "wagtail.edit", user=world.learner)
+    with CaptureQueriesContext(connection) as after:
+        assert admin_client.get(person_url(world.learner)).status_code == 200
+
+    assert len(after) == len(before), [q["sql"][:150] for q in after.captured_queries]
+
+
+@pytest.mark.django_db
+def test_produce_the_export_needs_a_reason_then_calls_the_service_and_logs(
+    admin_client, admin, fake_exports, world
+):
+    url = person_url(world.learner, "export")
+    assert "Give the reason" in html(admin_client.post(url, {"reason": "  "}))
+    assert "1000 characters or fewer" in html(admin_client.post(url, {"reason": "x" * 100_000}))
+    assert fake_exports.calls == []
+
+    response = admin_client.post(url, {"reason": "Subject access request ref 2026/114"})
+
+    assert response.status_code == 302
+    assert response["Location"] == person_url(world.learner)
+    assert fake_exports.calls == [
+        {
+            "user": world.learner,
+            "requested_by": admin,
+            "reason": "Subject access request ref 2026/114",
+        }
+    ]
+    entry = ModelLogEntry.objects.get(action=data_requests.DATA_EXPORT_LOG_ACTION)
+    assert entry.user == admin
+    assert entry.object_id == str(world.learner.pk)
+    assert entry.label == f"Person {pseudonym(world.learner)}"
+    assert world_module.LAST_NAME not in entry.label
+    assert entry.data == {"reason": "Subject access request ref 2026/114"}
+
+
+@pytest.mark.django_db
+def test_a_refused_export_is_shown_and_not_logged(admin_client, fake_exports, world):
+    fake_exports.refuse = True
+    page = html(admin_client.post(person_url(world.learner, "export"), {"reason": "SAR 7"}))
+    assert "already being prepared" in page
+    assert not ModelLogEntry.objects.filter(action=data_requests.DATA_EXPORT_LOG_ACTION).exists()
+
+
+@pytest.mark.django_db
+def test_without_the_data_download_the_export_says_so(admin_client, world, monkeypatch):
+    monkeypatch.setitem(sys.modules, "accounts.data_exports", None)  # import fails
+    page = html(admin_client.post(person_url(world.learner, "export"), {"reason": "SAR 7"}))
+    assert "Data downloads are not available" in page
+
+
+@pytest.mark.django_db
+def test_erase_asks_for_a_reason_then_confirmation_then_erases_and_logs(
+    admin_client, admin, world
+):
+    learner = world.learner
+    url = person_url(learner, "erase")
+    assert "Give the reason" in html(admin_client.post(url, {"reason": ""}))
+
+    confirming = html(admin_client.post(url, {"reason": "Erasure request ref 2026/115"}))
+    assert "Check before you erase" in confirming
+    assert "This cannot be undone." in confirming
+    assert User.objects.filter(pk=learner.pk).exists()
+    code = pseudonym(learner)
+
+    response = admin_client.post(
+        url, {"reason": "Erasure request ref 2026/115", "confirmed": "true"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == INDEX
+    assert not User.objects.filter(pk=learner.pk).exists()
+    entry = ModelLogEntry.objects.get(action=services.ERASE_LOG_ACTION)
+    assert entry.user == admin
+    assert code in entry.label
+    assert entry.data["reason"] == "Erasure request ref 2026/115"
+    assert entry.data["asked_by"] == "site admin"
+    assert code in html(admin_client.get(INDEX))  # the success message names the pseudonym
+    # Twice (a double click, or a stale tab): the person is gone, so not found.
+    again = admin_client.post(url, {"reason": "again", "confirmed": "true"})
+    assert again.status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_site_admin_cannot_erase_the_last_other_site_admin_or_themselves_here(
+    client, home_page
+):
+    admin, other = make_site_admin(), make_site_admin()
+    client.force_login(admin)
+    # Erasing the other leaves admin: allowed. But admin cannot erase themselves here
+    # when they are the last; and a superuser is beyond a mere site admin.
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    page = html(client.get(person_url(superuser, "erase")))
+    assert "Only a superuser can erase" in page
+    response = client.post(
+        person_url(superuser, "erase"), {"reason": "r", "confirmed": "true"}
+    )
+    assert User.objects.filter(pk=superuser.pk).exists()
+    assert response.status_code == 200
+
+    Group.objects.get(name="Site admin").user_set.remove(other)
+    superuser.delete()
+    page = html(client.get(person_url(admin)))
+    assert "Erase this person" not in page
+    response = client.post(person_url(admin, "erase"), {"reason": "r", "confirmed": "true"})
+    assert response.status_code == 200
+    assert "only site admin" in html(response)
+    assert User.objects.filter(pk=admin.pk).exists()
+
+
+@pytest.mark.django_db
+def test_hostile_ids_and_inputs(admin_client, world, fake_exports):
+    for url in (person_url("9" * 20), person_url("9" * 20, "erase"), person_url(-1)):
+        assert admin_client.get(url).status_code == 404
+    assert admin_client.post(INDEX, {"email": "a@b.org\x00"}).status_code == 400
+    assert admin_client.post(INDEX, {"email": "x" * 100_000}).status_code == 200
+    response = admin_client.post(person_url(world.learner, "erase"), {"reason": "\x00"})
+    assert response.status_code == 400
+    assert User.objects.filter(pk=world.learner.pk).exists()
+    assert fake_exports.calls == []
