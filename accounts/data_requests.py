@@ -211,9 +211,7 @@ class DataRequestEraseView(PersonMixin, FormView):
     def form_valid(self, form):
         if not form.cleaned_data["confirmed"]:
             return self.render_to_response(
-                self.get_context_data(
-                    form=form, confirming=True, summary=data_summary(self.person)
-                )
+                self.get_context_data(form=form, confirming=True, summary=data_summary(self.person))
             )
         code = pseudonym(self.person)
         try:
@@ -225,10 +223,7 @@ class DataRequestEraseView(PersonMixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            _(
-                "The account has been erased. The audit log records it under the "
-                "pseudonym %(code)s."
-            )
+            _("The account has been erased. The audit log records it under the pseudonym %(code)s.")
             % {"code": code},
         )
         return redirect("data_requests:index")

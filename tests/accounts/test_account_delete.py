@@ -92,9 +92,7 @@ def test_not_ticking_the_box_shows_the_error_summary_and_deletes_nothing(
 
 
 @pytest.mark.django_db
-def test_confirming_erases_the_account_signs_out_and_confirms(
-    reauthenticated, home_page, learner
-):
+def test_confirming_erases_the_account_signs_out_and_confirms(reauthenticated, home_page, learner):
     pk, email = learner.pk, learner.email
 
     response = reauthenticated.post(DELETE_URL, {"confirm": "on"})

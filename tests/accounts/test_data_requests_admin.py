@@ -81,7 +81,12 @@ def test_nobody_but_a_site_admin_gets_in(client, home_page, role):
     }[role]()
     client.force_login(user)
     expected = 403 if role == "learner" else 302
-    for url in (INDEX, person_url(person), person_url(person, "export"), person_url(person, "erase")):
+    for url in (
+        INDEX,
+        person_url(person),
+        person_url(person, "export"),
+        person_url(person, "erase"),
+    ):
         assert client.get(url).status_code == expected, url
         assert client.post(url, {"reason": "x", "confirmed": "true"}).status_code == expected
     assert User.objects.filter(pk=person.pk).exists()
@@ -195,9 +200,7 @@ def test_without_the_data_download_the_export_says_so(admin_client, world, monke
 
 
 @pytest.mark.django_db
-def test_erase_asks_for_a_reason_then_confirmation_then_erases_and_logs(
-    admin_client, admin, world
-):
+def test_erase_asks_for_a_reason_then_confirmation_then_erases_and_logs(admin_client, admin, world):
     learner = world.learner
     url = person_url(learner, "erase")
     assert "Give the reason" in html(admin_client.post(url, {"reason": ""}))
@@ -227,9 +230,7 @@ def test_erase_asks_for_a_reason_then_confirmation_then_erases_and_logs(
 
 
 @pytest.mark.django_db
-def test_a_site_admin_cannot_erase_the_last_other_site_admin_or_themselves_here(
-    client, home_page
-):
+def test_a_site_admin_cannot_erase_the_last_other_site_admin_or_themselves_here(client, home_page):
     admin, other = make_site_admin(), make_site_admin()
     client.force_login(admin)
     # Erasing the other leaves admin: allowed. But admin cannot erase themselves here
@@ -237,9 +238,7 @@ def test_a_site_admin_cannot_erase_the_last_other_site_admin_or_themselves_here(
     superuser = UserFactory(is_superuser=True, is_staff=True)
     page = html(client.get(person_url(superuser, "erase")))
     assert "Only a superuser can erase" in page
-    response = client.post(
-        person_url(superuser, "erase"), {"reason": "r", "confirmed": "true"}
-    )
+    response = client.post(person_url(superuser, "erase"), {"reason": "r", "confirmed": "true"})
     assert User.objects.filter(pk=superuser.pk).exists()
     assert response.status_code == 200
 

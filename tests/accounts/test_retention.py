@@ -157,9 +157,7 @@ def test_dry_run_changes_nothing(mailoutbox, django_capture_on_commit_callbacks)
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("phase", ["warn", "select"])
-def test_the_job_costs_the_same_queries_for_few_or_many(
-    phase, django_capture_on_commit_callbacks
-):
+def test_the_job_costs_the_same_queries_for_few_or_many(phase, django_capture_on_commit_callbacks):
     def cost(count: int) -> int:
         User.objects.all().delete()
         for _ in range(count):

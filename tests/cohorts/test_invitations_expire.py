@@ -43,7 +43,9 @@ def test_expired_unaccepted_invitations_go_and_the_rest_stay(
     remaining = set(Invitation.objects.values_list("email", flat=True))
     assert remaining == {"waiting@example.org", "joined@example.org"}
     assert not Invitation.objects.filter(pk__in=[i.pk for i in expired + declined]).exists()
-    assert {i.pk for i in waiting + accepted} == set(Invitation.objects.values_list("pk", flat=True))
+    assert {i.pk for i in waiting + accepted} == set(
+        Invitation.objects.values_list("pk", flat=True)
+    )
     assert services.invitations_expired_delete(now=NOW) == 0  # again: nothing to do
 
 
