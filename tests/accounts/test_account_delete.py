@@ -189,3 +189,37 @@ def test_hostile_posts_change_nothing(reauthenticated, home_page, learner):
         assert response.status_code == 200
         assert_error_summary_first(response.content.decode(), "id_confirm")
     assert User.objects.filter(pk=learner.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_authenticator_app_confirms_it_is_them_too(client, home_page, learner):
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from .test_allauth_pages import TOTP_SECRET, current_code
+
+    TOTP.activate(learner, TOTP_SECRET)
+    RecoveryCodes.activate(learner)
+    client.force_login(learner)
+    assert client.get(DELETE_URL).status_code == 302
+
+    response = client.post("/accounts/2fa/reauthenticate/", {"code": current_code(TOTP_SECRET)})
+    assert response.status_code == 302
+
+    assert client.post(DELETE_URL, {"confirm": "on"})["Location"] == DONE_URL
+    assert not User.objects.filter(pk=learner.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_post_set_aside_for_the_password_is_carried_out_after_it(
+    signed_in, home_page, learner, password
+):
+    """allauth keeps a post made without a fresh confirmation and replays it once the
+    person has confirmed: the tick they gave is not lost, and nothing happened before."""
+    response = signed_in.post(DELETE_URL, {"confirm": "on"})
+    assert User.objects.filter(pk=learner.pk).exists()
+    response = signed_in.post(response["Location"], {"password": password})
+    assert not User.objects.filter(pk=learner.pk).exists()
+    assert response["Location"] == DONE_URL
+    assert signed_in.get(DONE_URL).status_code == 200
+    assert signed_in.get("/accounts/profile/").status_code == 302
