@@ -80,10 +80,17 @@ def person_label(user: User) -> str:
 
 
 class SiteAdminOnlyMixin:
+    """Who asks is checked before anything is looked up, so that nobody else can even
+    learn whether an id exists."""
+
     def dispatch(self, request, *args, **kwargs):
         if not erasure.is_site_admin(request.user):
             raise PermissionDenied
+        self.load(**kwargs)
         return super().dispatch(request, *args, **kwargs)
+
+    def load(self, **kwargs) -> None:
+        pass
 
 
 class DataRequestsIndexView(SiteAdminOnlyMixin, WagtailAdminTemplateMixin, FormView):
@@ -121,11 +128,8 @@ class DataRequestsIndexView(SiteAdminOnlyMixin, WagtailAdminTemplateMixin, FormV
 class PersonMixin(SiteAdminOnlyMixin, WagtailAdminTemplateMixin):
     header_icon = "user"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not erasure.is_site_admin(request.user):
-            raise PermissionDenied
+    def load(self, **kwargs) -> None:
         self.person = get_object_or_404(User, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
 
     def get_page_subtitle(self):
         return self.person.email

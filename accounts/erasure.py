@@ -47,14 +47,21 @@ def is_last_site_admin(user: User) -> bool:
 
 
 def erasure_refusal(*, user: User, by: User | None = None) -> str | None:
-    """Why erasing `user` (asked for by `by`, or by themselves) is refused, or None."""
-    if by is not None and by.pk != user.pk:
+    """Why erasing `user` (asked for by a site admin `by`, or by themselves when `by` is
+    None) is refused, or None."""
+    if by is not None and by.pk == user.pk:
+        # The admin screens do not ask "is it you?"; the person's own page does.
+        return _(
+            'To delete your own account, use "Delete your account" on your profile, '
+            "which asks you to confirm it is you."
+        )
+    if by is not None:
         if not is_site_admin(by):
             return _("Only a site admin can erase someone else's account.")
         if user.is_superuser and not by.is_superuser:
             return _("Only a superuser can erase a superuser's account.")
     if is_last_site_admin(user):
-        if by is None or by.pk == user.pk:
+        if by is None:
             return _(
                 "You are the only site admin, so you cannot delete your account yet. "
                 "Give another person the Site admin role first, then come back."
@@ -65,7 +72,7 @@ def erasure_refusal(*, user: User, by: User | None = None) -> str | None:
 
 @transaction.atomic
 def account_erase_requested(*, user: User, by: User | None = None, reason: str = "") -> None:
-    """Erase `user` at their own request (`by` None or themselves) or a site admin's,
+    """Erase `user` at their own request (`by` None) or a site admin's (`by`),
     unless `erasure_refusal` says no (ErasureRefused, and nothing changes)."""
     # Lock every site admin's row, so that the check below holds until we commit.
     list(site_admins().select_for_update(of=("self",)).values_list("pk", flat=True))

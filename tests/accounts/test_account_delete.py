@@ -223,3 +223,14 @@ def test_a_post_set_aside_for_the_password_is_carried_out_after_it(
     assert response["Location"] == DONE_URL
     assert signed_in.get(DONE_URL).status_code == 200
     assert signed_in.get("/accounts/profile/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_only_a_site_admin_may_erase_someone_else(learner):
+    from accounts import erasure
+    from tests.factories import UserFactory
+
+    other = UserFactory()
+    with pytest.raises(erasure.ErasureRefused, match="Only a site admin"):
+        erasure.account_erase_requested(user=other, by=learner, reason="no")
+    assert User.objects.filter(pk=other.pk).exists()
