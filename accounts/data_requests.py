@@ -7,8 +7,9 @@ and each is audit-logged: the download request as `DATA_EXPORT_LOG_ACTION` again
 person, labelled with their pseudonym; the erasure by `services.account_erase` itself
 (`services.ERASE_LOG_ACTION`), which names them only by their pseudonym.
 
-Only site admins (superusers and the Site admin role) reach these views; anyone else in
-the admin gets Wagtail's "permission denied" redirect. The finding form posts, so that an
+Only site admins (superusers and the Site admin role: whoever may delete users, see
+`erasure.may_erase_others`) reach these views; anyone else in the admin gets Wagtail's
+"permission denied" redirect. The finding form posts, so that an
 address never sits in a URL or an access log; the person's pages carry only their id.
 """
 
@@ -84,7 +85,7 @@ class SiteAdminOnlyMixin:
     learn whether an id exists."""
 
     def dispatch(self, request, *args, **kwargs):
-        if not erasure.is_site_admin(request.user):
+        if not erasure.may_erase_others(request.user):
             raise PermissionDenied
         self.load(**kwargs)
         return super().dispatch(request, *args, **kwargs)
@@ -248,7 +249,7 @@ def admin_urls():
 
 class DataRequestsMenuItem(MenuItem):
     def is_shown(self, request):
-        return erasure.is_site_admin(request.user)
+        return erasure.may_erase_others(request.user)
 
 
 def data_requests_menu_item():
