@@ -171,3 +171,49 @@ class AdminUserEditForm(OrganisationFieldsMixin, ReportingFlagMixin, UserEditFor
             "job_role",
             "exclude_from_reports",
         ]
+
+
+# Data requests --------------------------------------------------------------------------
+
+REASON_MAX_LENGTH = 1000
+
+
+class DataRequestFindForm(forms.Form):
+    """Find one person by their exact email address (case does not matter)."""
+
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("The person's whole address, exactly as they sign in with it."),
+        error_messages={
+            "required": _("Enter the email address of the person who made the request."),
+            "invalid": _("Enter an email address in the correct format, like name@example.org"),
+        },
+    )
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+class DataRequestReasonForm(forms.Form):
+    """Why a site admin acts on someone's data: recorded in the audit log."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "For the audit log: for example, the date and reference of the request. "
+            "Do not write the person's name or address here."
+        ),
+        error_messages={
+            "required": _("Give the reason for this request."),
+            "max_length": _("The reason must be %(limit_value)d characters or fewer."),
+        },
+    )
+
+
+class DataRequestEraseForm(DataRequestReasonForm):
+    """The reason, then a second post that confirms the erasure."""
+
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)

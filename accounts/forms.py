@@ -289,3 +289,16 @@ class ProfileForm(NameAndRoleMixin, OrganisationChoiceMixin):
             organisation=self.resolve_organisation(),
             job_role=self.cleaned_data["job_role"],
         )
+
+
+class AccountDeleteForm(forms.Form):
+    """The last step of "Delete my account": the person says they understand."""
+
+    confirm = forms.BooleanField(
+        label=_("I understand that my account will be deleted and that this cannot be undone"),
+        error_messages={
+            "required": _(
+                "Tick the box to confirm that you understand your account will be deleted"
+            )
+        },
+    )

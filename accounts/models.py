@@ -143,6 +143,11 @@ class User(AbstractUser):
         default=False,
         help_text=_("For staff and test accounts: not counted in cohort reports and exports."),
     )
+    # When the retention job last warned that this account, unused for a long time, is to
+    # be erased (`accounts.retention`). A sign-in after it (a later last_login) cancels it.
+    retention_warning_sent_at = models.DateTimeField(
+        _("retention warning sent at"), null=True, blank=True, editable=False
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

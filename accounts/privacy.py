@@ -204,6 +204,7 @@ class AccountsPrivacy(Provider):
                 "is_staff",
                 "is_superuser",
                 "exclude_from_reports",
+                "retention_warning_sent_at",
                 "groups",
                 "user_permissions",
             ),
@@ -215,7 +216,10 @@ class AccountsPrivacy(Provider):
                 "The person; site admins; leads see the name, email, organisation and job "
                 "role of members of cohorts they lead."
             ),
-            retention=UNTIL_ERASED,
+            retention="While the account exists. A learner's account unused for "
+            "ACCOUNT_RETENTION_DAYS (3 years) is erased, after a warning email "
+            "ACCOUNT_RETENTION_WARNING_DAYS (30) before; staff accounts are reported to site "
+            "admins instead.",
             erasure="Deleted.",
         ),
         Claim(
@@ -388,6 +392,7 @@ class AccountsPrivacy(Provider):
                 "roles": sorted(user.groups.values_list("name", flat=True)),
                 "date_joined": iso(user.date_joined),
                 "last_login": iso(user.last_login),
+                "retention_warning_sent": iso(user.retention_warning_sent_at),
                 "is_active": user.is_active,
                 "left_out_of_reports": user.exclude_from_reports,
             },
@@ -482,7 +487,6 @@ class AccountsPrivacy(Provider):
         AdminLogEntry.objects.filter(user=user).delete()
         self._data_exports_delete(user)
         audit_entries_anonymise(user)
-
 
     @staticmethod
     def _data_exports_delete(user: User) -> None:

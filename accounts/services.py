@@ -134,7 +134,9 @@ ERASE_REASON_MAX_LENGTH = 1000
 
 
 @transaction.atomic
-def account_erase(*, user: User, by: User | None = None, reason: str = "") -> None:
+def account_erase(
+    *, user: User, by: User | None = None, reason: str = "", by_retention_policy: bool = False
+) -> None:
     """Erase `user`: every app's privacy provider removes or anonymises what it holds,
     dependents first (the reverse of registration), then the user row goes.
 
@@ -142,8 +144,9 @@ def account_erase(*, user: User, by: User | None = None, reason: str = "") -> No
     count in aggregates, certificates without a name, audit entries under a pseudonym) is
     described per model in docs/privacy.md. One audit entry records the erasure itself,
     naming the person only by their pseudonym; `by` is whoever asked (a site admin), or
-    None when the person asked themselves. Calling it for a user already erased is a
-    no-op: the row is gone, so there is nothing to find.
+    None when the person asked themselves or, with `by_retention_policy`, when the
+    retention job erases an account unused for too long. Calling it for a user already
+    erased is a no-op: the row is gone, so there is nothing to find.
     """
     from wagtail.log_actions import log
 
@@ -164,7 +167,13 @@ def account_erase(*, user: User, by: User | None = None, reason: str = "") -> No
         title=label,
         data={
             "reason": reason.strip()[:ERASE_REASON_MAX_LENGTH],
-            "asked_by": "site admin" if by_someone_else else "themselves",
+            "asked_by": (
+                "site admin"
+                if by_someone_else
+                else "retention policy"
+                if by_retention_policy
+                else "themselves"
+            ),
         },
     )
     if entry is not None and entry.user_id == user.pk:

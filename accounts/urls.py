@@ -10,4 +10,6 @@ urlpatterns = [
         views.DataExportDownloadView.as_view(),
         name="accounts_data_download",
     ),
+    path("delete/", views.AccountDeleteView.as_view(), name="accounts_delete"),
+    path("delete/done/", views.AccountDeletedView.as_view(), name="accounts_deleted"),
 ]

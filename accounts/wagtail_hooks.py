@@ -8,7 +8,7 @@ from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import LogFormatter
 
-from . import admin_views, services
+from . import admin_views, data_requests, services
 from .admin_forms import OrganisationAdminForm
 from .filters import OrganisationFilterSet
 from .models import Organisation, User
@@ -82,6 +82,10 @@ def register_organisation_viewset():
     return OrganisationViewSet("organisations")
 
 
+hooks.register("register_admin_urls", data_requests.admin_urls)
+hooks.register("register_settings_menu_item", data_requests.data_requests_menu_item)
+
+
 hooks.register("register_bulk_action", admin_views.ApproveOrganisationsBulkAction)
 # After wagtail.users' own bulk delete (order 0), so that this one replaces it.
 hooks.register("register_bulk_action", admin_views.UserEraseBulkAction, order=1)
@@ -113,6 +117,11 @@ def register_organisation_log_actions(actions):
 
     actions.register_action(
         admin_views.APPROVE_LOG_ACTION, _("Approve organisation"), _("Approved")
+    )
+    actions.register_action(
+        data_requests.DATA_EXPORT_LOG_ACTION,
+        _("Data download requested"),
+        _("A site admin asked for this person's data download"),
     )
     actions.register_action(
         services.ERASE_LOG_ACTION,

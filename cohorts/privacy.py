@@ -79,7 +79,8 @@ class CohortsPrivacy(Provider):
             purpose="An invitation a lead sent to an email address to join a cohort.",
             visible_to="The lead's cohort's leads (the address and its status); the person "
             "invited.",
-            retention="Until the cohort is deleted.",
+            retention="Accepted ones until the cohort is deleted; others are deleted once they "
+            "expire (COHORT_INVITATION_DAYS, 30) by the daily cohort_invitations_expire job.",
             erasure="Invitations to any of the person's addresses are deleted. "
             "Invitations they sent as a lead stay with the cohort, no longer linked to "
             "them (they hold the invitee's address, which is the invitee's data).",

@@ -460,3 +460,18 @@ def cohort_exports_expire(*, now: datetime.datetime | None = None) -> int:
         ),
     )
     return deleted
+
+
+def invitations_expired_delete(*, now: datetime.datetime | None = None) -> int:
+    """Delete every invitation that expired without being accepted (declined ones
+    included); returns how many went. Accepted ones stay with their cohort.
+
+    Expired invitations can no longer be used, and each holds an email address; the lead's
+    invitation list forgets them, and inviting the address again sends a fresh one.
+    Production runs it daily (`manage.py cohort_invitations_expire`).
+    """
+    now = now or timezone.now()
+    _total, by_model = Invitation.objects.filter(
+        accepted_at__isnull=True, expires_at__lte=now
+    ).delete()
+    return by_model.get(Invitation._meta.label, 0)

@@ -156,6 +156,7 @@ class World:
             ("admin/cohorts/", self.cohort.pk),
             ("admin/organisations/", self.organisation.pk),
             ("admin/users/", self.learner.pk),
+            ("admin/data-requests/", self.learner.pk),
             ("admin/snippets/assessments/instrument/", self.team_instrument.pk),
             ("admin/pages/", self.lesson.pk),
             ("admin/api/main/pages/", self.lesson.pk),

@@ -265,6 +265,12 @@ COHORT_EXPORT_RETENTION_DAYS = int(os.environ.get("COHORT_EXPORT_RETENTION_DAYS"
 DATA_EXPORT_RETENTION_DAYS = int(os.environ.get("DATA_EXPORT_RETENTION_DAYS", "7"))
 # An invitation to a cohort can be accepted for this many days after it is sent.
 COHORT_INVITATION_DAYS = int(os.environ.get("COHORT_INVITATION_DAYS", "30"))
+# Retention: an account nobody has signed in to for this many days is erased (through
+# `accounts.services.account_erase`), after a warning email sent this many days before
+# (`manage.py accounts_retention`, run daily). Signing in cancels the warning. Staff
+# accounts are reported to site admins in Settings › Data requests instead.
+ACCOUNT_RETENTION_DAYS = int(os.environ.get("ACCOUNT_RETENTION_DAYS", str(3 * 365)))
+ACCOUNT_RETENTION_WARNING_DAYS = int(os.environ.get("ACCOUNT_RETENTION_WARNING_DAYS", "30"))
 
 # Email ------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Leading Together <noreply@example.org>")

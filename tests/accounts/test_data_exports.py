@@ -165,7 +165,12 @@ def test_the_zip_holds_json_readme_html_and_the_providers_files(
 
     names = archive.namelist()
     assert names[:3] == ["data.json", "README.md", "index.html"]
-    assert set(names[3:]) == {"notes/amira.k@example.net.md", "notes/amira@example.org.md"}
+    # The fake provider's two notes, and the real journal (empty: no certificates yet).
+    assert set(names[3:]) == {
+        "journal.md",
+        "notes/amira.k@example.net.md",
+        "notes/amira@example.org.md",
+    }
     assert archive.read("notes/amira@example.org.md") == b"# amira@example.org\n"
 
     data = json.loads(archive.read("data.json"))
@@ -622,11 +627,14 @@ def count_build_queries(person, *, addresses: int) -> int:
 def test_the_build_costs_the_same_queries_for_one_file_or_forty(
     person, provider, storage, home_page
 ):
+    count_build_queries(person, addresses=0)  # warm the caches a running worker has warm
     few = count_build_queries(person, addresses=0)
     many = count_build_queries(person, addresses=40)
 
     assert few == many
-    assert few <= 12
+    # Every real provider's export and files, plus the fake one's: about one query per
+    # kind of record, whatever the person holds.
+    assert few <= 55, few
 
 
 # Expiry --------------------------------------------------------------------------------

@@ -176,6 +176,10 @@ STAFF_STATUSES: dict[tuple[int, int, int, int], set[str]] = {
     (302, 302, 302, 200): {
         "core_failed_tasks",
         "core_failed_tasks_results",
+        "data_requests:erase",
+        "data_requests:export",
+        "data_requests:index",
+        "data_requests:person",
         "organisations:add",
         "organisations:approve",
         "organisations:delete",
@@ -344,6 +348,7 @@ PK_BY_NAMESPACE = {
     "wagtailadmin_collections": "collection",
     "cohort": "cohort",
     "cohorts_admin": "cohort",
+    "data_requests": "user",
 }
 
 
@@ -465,6 +470,10 @@ def test_every_admin_url_has_an_expected_status(world):
         "wagtailforms:index",
         "organisations:index ?export=csv",
         "cohort:history",
+        "data_requests:index",
+        "data_requests:person",
+        "data_requests:export",
+        "data_requests:erase",
     ):
         assert name in urls, name
 

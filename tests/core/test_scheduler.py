@@ -87,6 +87,8 @@ def test_the_jobs_are_real_commands_and_once_runs_each(monkeypatch):
         "publish_scheduled",
         "cohort_exports_expire",
         "data_exports_expire",
+        "accounts_retention",
+        "cohort_invitations_expire",
         "prune_db_task_results --min-age-days 14 --failed-min-age-days 30",
     ]
 

@@ -38,6 +38,8 @@ JOBS: tuple[Job, ...] = (
     Job("publish_scheduled", 5 * MINUTE),
     Job("cohort_exports_expire", HOUR),
     Job("data_exports_expire", HOUR),
+    Job("accounts_retention", DAY),
+    Job("cohort_invitations_expire", DAY),
     Job("prune_db_task_results", DAY, ("--min-age-days", "14", "--failed-min-age-days", "30")),
 )
 
@@ -78,7 +80,7 @@ def schedule_run(
 
 
 class Command(BaseCommand):
-    help = "Run the scheduled jobs (publish_scheduled, export and download expiry, task pruning)."
+    help = "Run the scheduled jobs (publishing, expiry, retention, task pruning)."
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Run each job once, then exit.")
