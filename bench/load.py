@@ -69,15 +69,24 @@ import json, sys
 from django.db.models import Q
 from modules.models import JournalEntry, LessonCompletion
 
-acks = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+# Each virtual learner posts one thing at a time, so per block the log reads: attempt,
+# reflection (its acknowledgement), attempt, ... The saved text must be the last
+# acknowledged one, or one attempted after it whose answer never arrived (the run ended).
+events = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
 last_text = {}
+allowed = {}
 completions = set()
-for ack in acks:
-    if ack[0] == "reflection":
-        _kind, email, lesson, block, text = ack
-        last_text[(email, lesson, block)] = text
-    else:
-        completions.add((ack[1], ack[2]))
+for event in events:
+    if event[0] == "completion":
+        completions.add((event[1], event[2]))
+        continue
+    kind, email, lesson, block, text = event
+    key = (email, lesson, block)
+    if kind == "reflection":
+        last_text[key] = text
+        allowed[key] = {text}
+    elif key in allowed:
+        allowed[key].add(text)
 saved = {
     (email, lesson, block): text
     for email, lesson, block, text in JournalEntry.objects.filter(
@@ -89,7 +98,7 @@ done = set(
         "learner__email", "lesson_id"
     )
 )
-missing = [key for key, text in last_text.items() if saved.get(key) != text]
+missing = [key for key in last_text if saved.get(key) not in allowed[key]]
 missing += [key for key in completions if key not in done]
 print(json.dumps({"reflections": len(last_text), "completions": len(completions),
                   "missing": [list(key) for key in missing]}))

@@ -14,6 +14,7 @@ import re
 from http.cookiejar import DefaultCookiePolicy
 
 from locust import HttpUser, between, events, task
+from requests.adapters import HTTPAdapter
 
 PLAN = json.loads(open(os.environ["LOAD_PLAN"]).read())  # noqa: SIM115, PTH123
 ACKS = open(os.environ["LOAD_ACKS"], "a", buffering=1)  # noqa: SIM115, PTH123
@@ -28,13 +29,31 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 DefaultCookiePolicy.return_ok_secure = lambda self, cookie, request: True
 
 
+class SourceAddressAdapter(HTTPAdapter):
+    """Connect from a given loopback address, so that each virtual learner is a client of
+    its own, as people on their own devices are (the sign-in rate limits count per
+    client address, which nginx passes on in X-Forwarded-For)."""
+
+    def __init__(self, address: str):
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
 class Learner(HttpUser):
     wait_time = between(0.5, 2)
 
     def on_start(self):
+        number = next(NUMBERS)
+        self.client.mount(
+            "http://", SourceAddressAdapter(f"127.0.{1 + number // 250}.{1 + number % 250}")
+        )
         self.origin = self.host.replace("http://", "https://")
         self.client.headers["Origin"] = self.origin
-        self.email = PLAN["learners"][next(NUMBERS) % len(PLAN["learners"])]
+        self.email = PLAN["learners"][number % len(PLAN["learners"])]
         self.rng = random.Random(self.email)
         token = self.token("/accounts/login/", name="GET login")
         self.post(
@@ -52,7 +71,8 @@ class Learner(HttpUser):
             return found.group(1)
 
     def post(self, path: str, data: dict, name: str) -> bool:
-        """Post like a browser's form; success is the redirect that follows a write."""
+        """Post like a browser's form; success is the redirect that follows a write (a
+        redirect to the sign-in pages is a refusal, not an acknowledgement)."""
         headers = {"Referer": self.origin + path}
         with self.client.post(
             path,
@@ -62,8 +82,11 @@ class Learner(HttpUser):
             allow_redirects=False,
             catch_response=True,
         ) as response:
-            if response.status_code != 302:
-                response.failure(f"{response.status_code} instead of a redirect")
+            location = response.headers.get("Location", "")
+            if response.status_code != 302 or (
+                name != "POST login" and location.startswith("/accounts/")
+            ):
+                response.failure(f"{response.status_code} to {location or 'nowhere'}")
                 return False
             return True
 
@@ -80,6 +103,8 @@ class Learner(HttpUser):
             return
         block = lesson["reflection"]
         text = f"Load test reflection {self.rng.random():.12f} by {self.email}"
+        # Logged before the post too: a post cut off when the run stops may still be saved.
+        ACKS.write(json.dumps(["attempt", self.email, lesson["id"], block, text]) + "\n")
         if self.post(
             f"/learn/lessons/{lesson['id']}/answer/{block}/",
             {"csrfmiddlewaretoken": token, f"{block}-text": text},
