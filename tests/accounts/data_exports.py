@@ -50,8 +50,9 @@ class FakeProvider(Provider):
             for address in self.addresses(user)
         ]
 
-    def erase(self, user):  # pragma: no cover - not used by the download
-        raise NotImplementedError
+    def erase(self, user):
+        """It holds nothing of its own: its records are the person's addresses, which
+        accounts' provider erases."""
 
 
 def use_provider(monkeypatch, provider: Provider) -> Provider:

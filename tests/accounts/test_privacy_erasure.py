@@ -215,3 +215,61 @@ def test_the_admins_bulk_delete_erases_each_through_the_service(client, world):
     assert not User.objects.filter(pk__in=[world.learner.pk, world.others[1].pk]).exists()
     assert ModelLogEntry.objects.filter(action=ERASE_LOG_ACTION).count() == 2
     assert Certificate.objects.filter(code=w.CERTIFICATE_CODE, learner=None).exists()
+
+
+# Cost: a fixed number of queries, whatever the person holds -----------------------------
+
+
+def grow(world, extra: int) -> None:
+    """Give the learner `extra` more of several kinds of record."""
+    from django.utils import timezone
+    from wagtail.log_actions import log
+
+    module = world.lesson.get_parent().specific
+    for number in range(extra):
+        EmailAddress.objects.create(user=world.learner, email=f"more{number}@example.org")
+        JournalEntry.objects.create(
+            learner=world.learner,
+            lesson=world.lesson,
+            module=module,
+            block_id=f"extra-{number}",
+            lesson_title=world.lesson.title,
+            module_title=module.title,
+            kind=JournalEntry.Kind.REFLECTION,
+            prompt="What did you notice?",
+            text=f"Another reflection {number}",
+            updated_at=timezone.now(),
+        )
+        log(instance=world.learner, action="wagtail.edit", user=world.admin)
+
+
+def queries_of(function) -> int:
+    """How many queries `function` makes, with everything it wrote rolled back."""
+    from django.db import transaction
+    from django.test.utils import CaptureQueriesContext
+
+    with transaction.atomic():
+        savepoint = transaction.savepoint()
+        with CaptureQueriesContext(connection) as captured:
+            function()
+        transaction.savepoint_rollback(savepoint)
+    return len(captured)
+
+
+@pytest.mark.django_db
+def test_export_and_erasure_cost_the_same_queries_for_a_fuller_record(world):
+    def export():
+        registry.export(world.learner)
+        registry.files(world.learner)
+
+    def erase():
+        account_erase(user=world.learner)
+
+    queries_of(export)  # caches a running process has warm
+    export_before, erase_before = queries_of(export), queries_of(erase)
+    grow(world, 6)
+    export_after, erase_after = queries_of(export), queries_of(erase)
+
+    assert export_after == export_before
+    assert erase_after == erase_before
+    assert User.objects.filter(pk=world.learner.pk).exists()  # rolled back

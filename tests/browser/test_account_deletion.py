@@ -5,26 +5,15 @@ axe finds no violation on any of these pages."""
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from accounts.models import User
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 from .axe import check_page
+from .keyboard import tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-MAX_TABS = 80
-
-
-def tab_to(page: Page, locator) -> None:
-    """Press Tab until `locator` has the focus, as a keyboard user moves through the page."""
-    handle = locator.element_handle()
-    for _ in range(MAX_TABS):
-        page.keyboard.press("Tab")
-        if page.evaluate("(el) => document.activeElement === el", handle):
-            return
-    pytest.fail(f"Tab never reached {locator}")
 
 
 def test_a_learner_deletes_their_account_with_the_keyboard_alone(page, site_home, sign_in):

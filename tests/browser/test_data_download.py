@@ -1,5 +1,6 @@
-"""A learner downloads their data with the keyboard alone, and axe finds nothing wrong on
-the "Your data" page in each of its states (issue 12, item 1)."""
+"""A learner downloads their data, then deletes their account, with the keyboard alone;
+axe finds nothing wrong on the "Your data" page in each of its states, in the downloaded
+page or on the deletion page (issue 12)."""
 
 import datetime
 import io
@@ -12,24 +13,16 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.models import DataExport
+from accounts.models import DataExport, User
 from tests.accounts.data_exports import FakeProvider, use_private_folder, use_provider
 from tests.browser.axe import check_page
+from tests.browser.keyboard import tab_to
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def tab_to(page, locator, *, limit: int = 60) -> None:
-    """Press Tab until `locator` has the focus, as a keyboard user would."""
-    for _press in range(limit):
-        page.keyboard.press("Tab")
-        if locator.evaluate("element => element === document.activeElement"):
-            return
-    pytest.fail(f"{locator} never took the focus")
-
-
-def test_a_learner_downloads_their_data_with_the_keyboard(
+def test_a_learner_downloads_their_data_then_deletes_their_account_with_the_keyboard(
     page, site_home, sign_in, settings, monkeypatch, tmp_path
 ):
     use_private_folder(settings, monkeypatch, tmp_path / "private")
@@ -60,12 +53,34 @@ def test_a_learner_downloads_their_data_with_the_keyboard(
     data = json.loads(archive.read("data.json"))
     assert data["email"] == "ines@example.org"
     assert data["sections"]["fake_section"]["note"] == "My reflection <b>bold</b>"
+    assert data["sections"]["account"]["profile"]["first_name"] == "Ines"  # a real provider
 
     # The page inside the ZIP passes the same rules, opened away from the site (whose
     # Content-Security-Policy would block its inline styles), as a file would be.
     page.goto("about:blank")
     page.set_content(archive.read("index.html").decode())
     check_page(page, "the index.html inside the download")
+
+    # Then they delete their account, still with the keyboard alone (the error summary on
+    # that page is walked in test_account_deletion.py).
+    page.goto("/accounts/profile/")
+    tab_to(page, page.get_by_role("link", name="Delete your account"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
+    tab_to(page, page.get_by_label(re.compile(r"^password", re.IGNORECASE)))
+    page.keyboard.type(DEFAULT_PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Delete your account")
+    check_page(page, "Delete your account, after downloading")
+    tab_to(page, page.get_by_role("checkbox"))
+    page.keyboard.press("Space")
+    tab_to(page, page.get_by_role("button", name="Delete my account"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your account has been deleted")
+    assert not User.objects.filter(email="ines@example.org").exists()
+    # Their download went with them, file and all.
+    assert not DataExport.objects.exists()
+    assert not any((tmp_path / "private").rglob("*.zip"))
 
 
 def test_the_page_while_building_after_a_failure_and_once_expired_is_accessible(
