@@ -47,3 +47,26 @@ def anonymous_get(bucket: str, key: str) -> int:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
+
+
+def private_storage_on_s3(request, settings, monkeypatch, field) -> tuple[str, str]:
+    """Point the private-storage `field` at S3 as a process started with the S3 variables
+    would: with AWS_PRIVATE_STORAGE_BUCKET_NAME when `request.param` is "private bucket",
+    without it (a prefix of the media bucket) when it is "private prefix". Returns
+    (bucket, prefix) where private files must land."""
+    from core.s3 import PrivateS3Storage
+    from lms.settings.storages import PRIVATE_PREFIX, storages_from_env
+
+    require_s3()
+    environ = dict(os.environ)
+    if request.param == "private prefix":
+        del environ["AWS_PRIVATE_STORAGE_BUCKET_NAME"]
+        where = (environ["AWS_STORAGE_BUCKET_NAME"], f"{PRIVATE_PREFIX}/")
+    else:
+        where = (environ["AWS_PRIVATE_STORAGE_BUCKET_NAME"], "")
+    settings.STORAGES = storages_from_env(environ, private_root=settings.PRIVATE_ROOT)
+    # The field resolved its storage (a callable) when the models loaded: resolve it
+    # again under these settings, as a freshly started process would.
+    monkeypatch.setattr(field, "storage", field._storage_callable())
+    assert isinstance(field.storage, PrivateS3Storage)
+    return where

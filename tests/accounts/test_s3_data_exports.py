@@ -18,8 +18,6 @@ from django.utils import timezone
 
 from accounts.data_exports import data_export_request, data_exports_expire
 from accounts.models import DATA_EXPORT_FOLDER, DataExport
-from core.s3 import PrivateS3Storage
-from lms.settings.storages import PRIVATE_PREFIX, storages_from_env
 from tests import s3
 from tests.factories import UserFactory
 
@@ -30,20 +28,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(params=["private bucket", "private prefix"])
 def shape(request, settings, monkeypatch):
-    """The storages as a process started with the S3 variables builds them; returns
-    (bucket, prefix) where private files must land."""
-    s3.require_s3()
-    environ = dict(os.environ)
-    if request.param == "private prefix":
-        del environ["AWS_PRIVATE_STORAGE_BUCKET_NAME"]
-        where = (environ["AWS_STORAGE_BUCKET_NAME"], f"{PRIVATE_PREFIX}/")
-    else:
-        where = (environ["AWS_PRIVATE_STORAGE_BUCKET_NAME"], "")
-    settings.STORAGES = storages_from_env(environ, private_root=settings.PRIVATE_ROOT)
-    field = DataExport._meta.get_field("file")
-    monkeypatch.setattr(field, "storage", field._storage_callable())
-    assert isinstance(field.storage, PrivateS3Storage)
-    return where
+    return s3.private_storage_on_s3(
+        request, settings, monkeypatch, DataExport._meta.get_field("file")
+    )
 
 
 @pytest.fixture

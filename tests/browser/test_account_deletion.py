@@ -11,7 +11,7 @@ from accounts.models import User
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 from .axe import check_page
-from .keyboard import tab_to
+from .keyboard import confirm_it_is_you, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,10 +25,7 @@ def test_a_learner_deletes_their_account_with_the_keyboard_alone(page, site_home
     page.keyboard.press("Enter")
 
     # allauth asks them to confirm it is them first.
-    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
-    tab_to(page, page.get_by_label(re.compile(r"^password", re.IGNORECASE)))
-    page.keyboard.type(DEFAULT_PASSWORD)
-    page.keyboard.press("Enter")
+    confirm_it_is_you(page, DEFAULT_PASSWORD)
 
     expect(page).to_have_url(re.compile(r"/accounts/delete/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Delete your account")

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from accounts.models import DataExport, User
 from tests.accounts.data_exports import FakeProvider, use_private_folder, use_provider
 from tests.browser.axe import check_page
-from tests.browser.keyboard import tab_to
+from tests.browser.keyboard import confirm_it_is_you, tab_to
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -66,10 +66,7 @@ def test_a_learner_downloads_their_data_then_deletes_their_account_with_the_keyb
     page.goto("/accounts/profile/")
     tab_to(page, page.get_by_role("link", name="Delete your account"))
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
-    tab_to(page, page.get_by_label(re.compile(r"^password", re.IGNORECASE)))
-    page.keyboard.type(DEFAULT_PASSWORD)
-    page.keyboard.press("Enter")
+    confirm_it_is_you(page, DEFAULT_PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("Delete your account")
     check_page(page, "Delete your account, after downloading")
     tab_to(page, page.get_by_role("checkbox"))

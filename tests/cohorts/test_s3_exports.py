@@ -13,7 +13,6 @@ from django.urls import reverse
 
 from cohorts.models import EXPORT_FOLDER, CohortExport
 from core.s3 import PrivateS3Storage
-from lms.settings.storages import PRIVATE_PREFIX, storages_from_env
 from tests import s3
 
 pytestmark = pytest.mark.django_db
@@ -21,23 +20,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(params=["private bucket", "private prefix"])
 def shape(request, settings, monkeypatch):
-    """The storages as a process started with the S3 variables builds them: with
-    AWS_PRIVATE_STORAGE_BUCKET_NAME, and without it (a prefix of the media bucket).
-    Returns (bucket, prefix) where private files must land."""
-    s3.require_s3()
-    environ = dict(os.environ)
-    if request.param == "private prefix":
-        del environ["AWS_PRIVATE_STORAGE_BUCKET_NAME"]
-        where = (environ["AWS_STORAGE_BUCKET_NAME"], f"{PRIVATE_PREFIX}/")
-    else:
-        where = (environ["AWS_PRIVATE_STORAGE_BUCKET_NAME"], "")
-    settings.STORAGES = storages_from_env(environ, private_root=settings.PRIVATE_ROOT)
-    field = CohortExport._meta.get_field("file")
-    # The field resolved its storage (a callable) when the models loaded: resolve it
-    # again under these settings, as a freshly started process would.
-    monkeypatch.setattr(field, "storage", field._storage_callable())
-    assert isinstance(field.storage, PrivateS3Storage)
-    return where
+    return s3.private_storage_on_s3(
+        request, settings, monkeypatch, CohortExport._meta.get_field("file")
+    )
 
 
 @pytest.fixture
