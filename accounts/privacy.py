@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import import_module
@@ -73,7 +74,7 @@ class ExportFile:
     content: bytes
 
 
-class Provider:
+class Provider(ABC):
     """One app's personal data. Subclass it in the app's `privacy.py`.
 
     `section` names the app's part of the JSON export (for example "modules"); `claims`
@@ -83,21 +84,21 @@ class Provider:
     section: str = ""
     claims: tuple[Claim, ...] = ()
 
+    @abstractmethod
     def export(self, user: User) -> dict[str, Any]:
         """Everything this app holds about `user`, as JSON-serialisable data. Never writes."""
-        raise NotImplementedError
 
     def files(self, user: User) -> Iterable[ExportFile]:
         """Files for the data download besides the JSON (PDFs, Markdown). Never writes."""
         return ()
 
+    @abstractmethod
     def erase(self, user: User) -> None:
         """Delete or anonymise what this app holds about `user`.
 
         Runs inside `account_erase`'s transaction, before the user row is deleted. Keep
         anonymous scores that feed aggregates; remove identity and free text.
         """
-        raise NotImplementedError
 
 
 # Installed models that point at a user or hold an email address, but hold no personal
