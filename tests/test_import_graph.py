@@ -441,3 +441,17 @@ def test_the_checker_finds_a_circle_of_any_length(length):
     }
 
     assert cycles(graph) == [sorted(names)]
+
+
+def test_the_checker_finds_an_app_importing_the_project():
+    # How the id converter used to be reached, before it moved to core.
+    graph = made_up(
+        {
+            "lms/__init__.py": "",
+            "lms/converters.py": "",
+            "cohorts/__init__.py": "",
+            "cohorts/urls.py": "from lms import converters\n",
+        }
+    )
+
+    assert direction_offences(graph) == {"cohorts/urls.py imports lms.converters"}
