@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 import io
 import re
-import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -27,6 +26,8 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+from core.codes import random_code
 
 from .journal import LONDON, format_date
 from .journal import _markup as markup
@@ -45,7 +46,7 @@ _SEPARATORS = re.compile(r"[\s\-–—]+")
 
 def new_code() -> str:
     """A new random certificate code, as stored (no separators)."""
-    return "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
+    return random_code(CODE_LENGTH, CODE_ALPHABET)
 
 
 def normalise_code(text: str) -> str | None:
