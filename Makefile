@@ -28,7 +28,7 @@ CHECK := env -u DATABASE_URL DJANGO_SETTINGS_MODULE=lms.settings.dev
 PYTEST := env -u DJANGO_SETTINGS_MODULE $(PYTHON) -m pytest
 
 START := $(shell date +%s)
-heading = @printf '\n==== %s ====\n' "$(1)"
+heading = @printf '\n==== %s (at %ss) ====\n' "$(1)" "$$(( $$(date +%s) - $(START) ))"
 
 .PHONY: help install run test system-packages node-packages lint checks \
 	test-sqlite test-postgres test-s3 test-stack clean
