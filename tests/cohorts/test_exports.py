@@ -191,9 +191,8 @@ def test_a_get_never_exports_nor_queues_anything(
 def test_the_download_buttons_post_a_form_with_the_csrf_token(client, lead, cohort):
     client.force_login(lead)
     page = client.get(grid_url(cohort)).content.decode()
-    form = page.split('<form method="post" action="' + grid_url(cohort) + '"')[1].split("</form>")[
-        0
-    ]
+    opening = f'<form method="post" action="{grid_url(cohort)}"'
+    form = page.split(opening)[1].split("</form>")[0]
     assert 'name="csrfmiddlewaretoken"' in form
     assert '<button type="submit" name="export" value="csv"' in form
     assert '<button type="submit" name="export" value="xlsx"' in form
