@@ -487,25 +487,24 @@ WHERE m.cohort_id = %s AND NOT u.exclude_from_reports
 """
 # Per organisation: members, started (an enrolment in any of the modules), completed every
 # module, and not started 14 days after joining. The headline is their sum.
-ORGANISATIONS_SQL = f"""
-WITH members AS ({MEMBERS}),
-progress AS (
-    SELECT e.learner_id, COUNT(e.completed_at) AS completed_modules
-    FROM modules_enrolment e
-    JOIN members m ON m.learner_id = e.learner_id
-    WHERE e.module_id IN ({{modules}})
-    GROUP BY e.learner_id
-)
+ORGANISATIONS_SQL = """
 SELECT o.name,
        COUNT(*),
-       COUNT(p.learner_id),
-       COALESCE(SUM(CASE WHEN p.completed_modules >= %s THEN 1 ELSE 0 END), 0),
-       COALESCE(SUM(CASE WHEN p.learner_id IS NULL AND m.joined_at <= %s THEN 1 ELSE 0 END), 0)
-FROM members m
-LEFT JOIN accounts_organisation o ON o.id = m.organisation_id
-LEFT JOIN progress p ON p.learner_id = m.learner_id
-GROUP BY m.organisation_id, o.name
-"""  # noqa: S608 (constants only; every value is a parameter)
+       SUM(CASE WHEN p.started > 0 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN p.completed >= %s THEN 1 ELSE 0 END),
+       SUM(CASE WHEN p.started = 0 AND p.joined_at <= %s THEN 1 ELSE 0 END)
+FROM (
+    SELECT m.id, u.organisation_id, m.joined_at,
+           COUNT(e.id) AS started, COUNT(e.completed_at) AS completed
+    FROM cohorts_membership m
+    JOIN accounts_user u ON u.id = m.learner_id
+    LEFT JOIN modules_enrolment e ON e.learner_id = m.learner_id AND e.module_id IN ({modules})
+    WHERE m.cohort_id = %s AND NOT u.exclude_from_reports
+    GROUP BY m.id, u.organisation_id, m.joined_at
+) p
+LEFT JOIN accounts_organisation o ON o.id = p.organisation_id
+GROUP BY p.organisation_id, o.name
+"""
 # Per module: members in progress and completed (the rest have not started).
 MODULES_SQL = f"""
 WITH members AS ({MEMBERS})
@@ -603,7 +602,7 @@ def raw_figures(cohort, module_ids: list[int]):
     with connection.cursor() as cursor:
         cursor.execute(
             ORGANISATIONS_SQL.format(modules=modules),
-            [cohort_id, *module_ids, len(module_ids), joined_before],
+            [len(module_ids) or 1, joined_before, *module_ids, cohort_id],
         )
         rows = cursor.fetchall()
         organisations = {
