@@ -901,6 +901,25 @@ def explain_dashboard(client, url: str, *, slower_than_ms: float = 20) -> None:
         sys.stderr.write(f"\n-- {float(query['time']) * 1000:.0f} ms\n{query['sql']}\n{plan}\n")
 
 
+def measure_grid(client, cohort, small, args) -> None:
+    """The learner grid's first page (50 learners, sorted by name), timed a few times, and
+    its queries for both cohorts, which must be the same."""
+    from django.urls import reverse
+
+    big_url = reverse("cohorts_admin:grid", args=[cohort.pk])
+    small_url = reverse("cohorts_admin:grid", args=[small.pk])
+    shared.fetch(client, big_url, COHORT_NAME)
+    times = [shared.fetch(client, big_url, COHORT_NAME) for _round in range(3)]
+    big_queries = shared.count_queries(client, big_url)
+    small_queries = shared.count_queries(client, small_url)
+    if big_queries != small_queries:
+        raise SystemExit("the grid's queries grow with the cohort: fix that first.")
+    print(
+        f"learner grid, first page: median {statistics.median(times) * 1000:.1f} ms, "
+        f"{big_queries} queries for {args.learners:,} learners and for {SMALL_COHORT}"
+    )
+
+
 def describe_database() -> str:
     from django.db import connection
 
@@ -994,6 +1013,7 @@ def run(args: argparse.Namespace) -> None:
     print(f"ratio dashboard / raw SQL: {dashboard_ms / raw_ms:.1f}x")
     if args.explain:
         explain_dashboard(client, dashboard_url)
+    measure_grid(client, cohort, small, args)
 
     measure_export(client, cohort, args, kinds)
 

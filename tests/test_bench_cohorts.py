@@ -40,7 +40,7 @@ def test_cohort_dashboard_bench_smoke():
 
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stdout.splitlines() if not line.startswith("note: ")]
-    assert len(lines) == 13, result.stdout
+    assert len(lines) == 14, result.stdout
 
     cohort = re.fullmatch(
         rf"cohort: 40 learners across 8 organisations, 12 modules, {NUMBER} progress rows "
@@ -103,6 +103,14 @@ def test_cohort_dashboard_bench_smoke():
         r"raw SQL, every figure on the page \(5 statements\): median \d+\.\d ms", lines[7]
     ), lines[7]
     assert re.fullmatch(r"ratio dashboard / raw SQL: \d+\.\dx", lines[8]), lines[8]
+
+    grid = re.fullmatch(
+        r"learner grid, first page: median \d+\.\d ms, (\d+) queries for 40 learners and for 10",
+        lines[9],
+    )
+    assert grid, lines[9]
+    assert int(grid.group(1)) >= 1
+    lines = [*lines[:9], *lines[10:]]
 
     export = re.fullmatch(
         r"CSV export, streamed: 41 lines \(a heading and 40 learners, 480 module cells\), "
