@@ -1,31 +1,37 @@
-"""A programme lead's cohort dashboard for 5,000 learners, against hand-written SQL, and
-the memory of streaming the cohort's CSV export.
+"""A programme lead's cohort dashboard for 5,000 (or 50,000) learners, against hand-written
+SQL computing every figure it shows; the learner grid; and the memory of streaming the
+cohort's CSV export.
 
     .venv/bin/python bench/cohort_dashboard.py [--learners N] [--organisations N]
-        [--modules N] [--repeat N] [--warmup N]
+        [--modules N] [--repeat N] [--warmup N] [--postgres] [--explain]
 
-Builds a throwaway SQLite database in a temporary folder (the test settings, whatever
-DATABASE_URL says; see `lesson_page.py`, whose setup this script imports): one programme
-of 12 live modules, 8 organisations, a programme lead and a cohort of 5,000 learners made
-through `cohorts.services.cohort_create`, each learner with an enrolment in every module
-(60,000 progress rows: about 30% completed, 45% part-way, the rest opened in the last ten
-days). A second cohort of 10 learners, by the same lead, is there to compare query counts.
+Builds a throwaway database: by default a SQLite file in a temporary folder (the test
+settings, whatever DATABASE_URL says; see `lesson_page.py`, whose setup this script
+imports); with `--postgres`, a new database on the PostgreSQL server DATABASE_URL names,
+or on a throwaway server that `scripts/with-postgres` starts for the run. In it: one
+programme of 12 live modules, 8 organisations, a programme lead and a cohort of 5,000
+learners made through `cohorts.services.cohort_create`, each learner with an enrolment in
+every module (60,000 progress rows: about 30% completed, 45% part-way, the rest opened in
+the last ten days), and about 60% of them with a submitted self-assessment (some twice).
+A second cohort of 10 learners, by the same lead, is there to compare query counts.
 
 Then, in this one process, signed in as the lead on Django's test client, interleaved:
 
 1. the cohort's dashboard page (`cohorts_admin:dashboard`);
-2. two hand-written SQL statements against the real tables that compute the same
-   headline figures (members, started, completed every module, not started 14 days after
-   joining) and the same figures per organisation. The script stops unless they equal
+2. five hand-written SQL statements against the real tables that compute every figure the
+   page shows: the headline and per organisation, per module, per week, and the
+   self-assessment counts, means and spreads. The script stops unless they equal
    `cohorts.dashboard.cohort_dashboard`'s, for both cohorts.
 
 It prints the dashboard's queries for both cohorts (they must be equal, or the script
-stops), the median of each and their ratio. Then it streams the grid's CSV export of the
-whole cohort (`?export=csv`, with the background threshold raised so that the response is
-streamed) chunk by chunk, keeping nothing, and prints its lines and queries, the process's
-peak RSS before and during the stream, and tracemalloc's peak of Python allocations while
-streaming against building the same CSV as a list of lines. Only the ratio and the memory
-are worth comparing between machines; nothing here asserts a time.
+stops), the median of each and their ratio (with `--explain`, on PostgreSQL, the plans of
+the page's slow queries go to stderr). It then times the learner grid's first page and
+checks its queries for both cohorts. Last, it streams the grid's CSV export of the whole
+cohort (the Download CSV button's POST, with the background threshold raised so that the
+response is streamed) chunk by chunk, keeping nothing, and prints its lines and queries,
+the process's peak RSS before and during the stream, and tracemalloc's peak of Python
+allocations while streaming against building the same CSV as a list of lines. Only the
+ratio and the memory are worth comparing between machines; nothing here asserts a time.
 """
 
 import argparse
