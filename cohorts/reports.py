@@ -1,10 +1,11 @@
 """Reads behind the learner-by-module grid and its exports.
 
 Every row starts from `permissions.visible_memberships(user, cohort)`, which callers pass
-in. Figures per learner (last activity, modules started and completed, learning time) are
-aggregated in the database, so the grid filters, sorts and paginates there; each module's
-cell then comes from one query for the page's enrolments (and, for exports, one per chunk
-of rows).
+in. Figures per learner (last activity, modules started and completed, learning time) come
+from `Membership.objects.with_progress`, aggregated in the database, so the grid filters,
+sorts and paginates there; the page's cells then come from one query for its 50 learners'
+enrolments. Exports read every member's cells in the same grouped query
+(`with_module_cells`), so they cost the same queries for any cohort.
 """
 
 import csv

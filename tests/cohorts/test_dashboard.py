@@ -23,8 +23,8 @@ NOW = datetime.datetime(2025, 3, 12, 12, 0, tzinfo=datetime.UTC)
 
 # Dashboard GET, whatever the cohort's size (27 measured on SQLite): session, user and
 # permissions (4), Wagtail's user profile (1), the lead's roles and the cohort (2), the audit
-# log entry (3), roles again for the members' rule (1), modules (2), headline,
-# organisations, modules and weeks (4), self-assessment counts and dimensions (2), shared
+# log entry (3), roles again for the members' rule (1), modules (2), members' progress,
+# their organisations, modules and weeks (4), self-assessment counts and dimensions (2), shared
 # results (2), and the admin's menu and furniture (6).
 QUERY_BOUND = 27
 
