@@ -1038,6 +1038,8 @@ def postgres_setup() -> str:
     if connection.vendor != "postgresql":
         raise SystemExit("--postgres: DATABASE_URL does not name a PostgreSQL database.")
     original = connection.settings_dict["NAME"]
+    # A name of its own, so that it never clobbers a test run's database on the same server.
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"bench_cohorts_{os.getpid()}"
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     return original
 
