@@ -20,8 +20,10 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import (
     BooleanField,
+    CharField,
     Count,
     DecimalField,
     Exists,
@@ -32,11 +34,9 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
-    Value,
 )
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,7 +46,7 @@ from assessments.selectors import shared_results
 from modules.models import Enrolment, ModulePage
 
 from . import charts, permissions, selectors
-from .models import Cohort, Membership, RetainedResponse
+from .models import Cohort, Membership, MembershipQuerySet, RetainedResponse
 
 NOT_STARTED_AFTER_DAYS = 14
 WEEKS_SHOWN = 12
@@ -158,84 +158,70 @@ class Dashboard:
         return sum(week.completions for week in self.weeks)
 
 
-# Expressions over a member's enrolments ---------------------------------------------------
-
-
-def _with_progress(memberships: QuerySet[Membership], module_ids: Sequence[int]):
-    """Memberships with two aliases: `has_started` (an enrolment in any of the modules) and
-    `completed_modules` (how many of them the learner has completed)."""
-    if not module_ids:
-        return memberships.alias(
-            has_started=Value(False, output_field=BooleanField()), completed_modules=Value(0)
-        )
-    enrolments = Enrolment.objects.filter(learner=OuterRef("learner"), module_id__in=module_ids)
-    completed = (
-        enrolments.filter(completed_at__isnull=False)
-        .order_by()
-        .values("learner")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return memberships.alias(has_started=Exists(enrolments), completed_modules=Subquery(completed))
-
-
-def _figures(module_ids: Sequence[int], joined_before: datetime.datetime) -> dict:
-    """The counts every summary row has, as aggregates over `_with_progress` memberships."""
-    completed_all = Q(completed_modules__gte=len(module_ids)) if module_ids else Q(has_started=True)
-    return {
-        "members": Count("pk"),
-        "started": Count("pk", filter=Q(has_started=True)),
-        "completed": Count("pk", filter=completed_all),
-        "stalled": Count("pk", filter=Q(has_started=False, joined_at__lte=joined_before)),
-    }
-
-
 # Progress --------------------------------------------------------------------------------
 
 
-def headline(
-    memberships: QuerySet[Membership], module_ids: Sequence[int], *, now: datetime.datetime
-) -> Headline:
-    """Members, started, completed every module, not started 14 days after joining (one
-    query)."""
-    joined_before = now - datetime.timedelta(days=NOT_STARTED_AFTER_DAYS)
-    figures = _with_progress(memberships, module_ids).aggregate(
-        **_figures(module_ids, joined_before)
-    )
-    return Headline(
-        members=figures["members"],
-        started=figures["started"],
-        completed=figures["completed"],
-        not_started_after_14_days=figures["stalled"],
-    )
+def progress_figures(
+    memberships: MembershipQuerySet, module_ids: Sequence[int], *, now: datetime.datetime
+) -> tuple[Headline, tuple[OrganisationRow, ...]]:
+    """The headline (members, started, completed every module, not started 14 days after
+    joining) and members, started and completed per organisation, most members first (two
+    queries).
 
-
-def by_organisation(
-    memberships: QuerySet[Membership], module_ids: Sequence[int], *, now: datetime.datetime
-) -> tuple[OrganisationRow, ...]:
-    """One row per organisation, most members first (one query)."""
+    One grouped query reads each member's organisation and progress
+    (`Membership.objects.with_progress`, as the grid and the exports do); the members are
+    counted per organisation here, and the headline is the sum of the organisations."""
     joined_before = now - datetime.timedelta(days=NOT_STARTED_AFTER_DAYS)
     rows = (
-        _with_progress(memberships, module_ids)
-        .values("learner__organisation_id", "learner__organisation__name")
-        .annotate(type=Max("learner__organisation__type"), **_figures(module_ids, joined_before))
-        .order_by(
-            "-members",
-            F("learner__organisation__name").asc(nulls_last=True),
-            "learner__organisation_id",
+        memberships.with_progress(module_ids)
+        .annotate(
+            stalled=ExpressionWrapper(
+                Q(has_started=False, joined_at__lte=joined_before), output_field=BooleanField()
+            )
         )
+        .order_by()
+        .values_list("learner__organisation_id", "has_started", "has_completed", "stalled")
     )
+    counts: dict[int | None, list[int]] = {}
+    for organisation_id, started, completed, stalled in rows:
+        figures = counts.setdefault(organisation_id, [0, 0, 0, 0])
+        figures[0] += 1
+        figures[1] += started
+        figures[2] += completed
+        figures[3] += stalled
+    totals = [sum(column) for column in zip(*counts.values(), strict=False)] or [0, 0, 0, 0]
+    headline = Headline(
+        members=totals[0],
+        started=totals[1],
+        completed=totals[2],
+        not_started_after_14_days=totals[3],
+    )
+    return headline, _organisation_rows(counts)
+
+
+def _organisation_rows(counts: dict[int | None, list[int]]) -> tuple[OrganisationRow, ...]:
+    """One row per organisation from {organisation id: [members, started, completed, ...]}:
+    most members first, then by name, members with no organisation last (one query)."""
+    organisations = {
+        pk: (name, kind)
+        for pk, name, kind in Organisation.objects.filter(
+            pk__in=[pk for pk in counts if pk is not None]
+        ).values_list("pk", "name", "type")
+    }
     types = dict(Organisation.Type.choices)
-    return tuple(
-        OrganisationRow(
-            name=row["learner__organisation__name"] or _("No organisation given"),
-            type_label=str(types.get(row["type"], "")) if row["type"] else "",
-            members=row["members"],
-            started=row["started"],
-            completed=row["completed"],
+    keyed = []
+    for pk, (members, started, completed, *_rest) in counts.items():
+        name, kind = organisations.get(pk, ("", "")) if pk is not None else ("", "")
+        row = OrganisationRow(
+            name=name or _("No organisation given"),
+            type_label=str(types.get(kind, "")) if kind else "",
+            members=members,
+            started=started,
+            completed=completed,
         )
-        for row in rows
-    )
+        keyed.append(((-members, pk is None, name, pk or 0), row))
+    keyed.sort(key=lambda item: item[0])
+    return tuple(row for _key, row in keyed)
 
 
 def by_module(
@@ -287,13 +273,35 @@ def weeks_shown(cohort: Cohort, *, now: datetime.datetime) -> list[datetime.date
     return [first + datetime.timedelta(weeks=index) for index in range(max(0, count))]
 
 
+def completion_buckets(field: str, *, using: str):
+    """An expression that cuts the instants in `field` into parts no longer than a London
+    day, without a function call per row in Python.
+
+    On PostgreSQL, the London date (`TruncDate` runs in the database). SQLite has no time
+    zones, so Django would convert every row in a Python function: there, the UTC hour
+    instead, as the first 13 characters of the stored text ("2025-03-10 14"), which
+    `bucket_date` turns into a London date (London's offset from UTC is whole hours)."""
+    if connections[using].vendor == "sqlite":
+        return Substr(field, 1, 13, output_field=CharField())
+    return TruncDate(field, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def bucket_date(bucket: datetime.date | str) -> datetime.date:
+    """The London date of a value of `completion_buckets`."""
+    if isinstance(bucket, str):
+        hour = datetime.datetime.strptime(bucket, "%Y-%m-%d %H").replace(tzinfo=datetime.UTC)
+        return timezone.localtime(hour, ZoneInfo(settings.TIME_ZONE)).date()
+    return bucket
+
+
 def completions_per_week(
     memberships: QuerySet[Membership],
     module_ids: Sequence[int],
     weeks: Sequence[datetime.date],
 ) -> tuple[Week, ...]:
-    """Completions of the cohort's modules by its members, per week from Monday (one query,
-    none when there is nothing to count)."""
+    """Completions of the cohort's modules by its members, per week from Monday, London
+    time (one query, none when there is nothing to count). The database counts them per
+    day (or hour, `completion_buckets`); the days are folded into weeks here."""
     if not weeks:
         return ()
     counts: dict[datetime.date, int] = {}
@@ -306,20 +314,14 @@ def completions_per_week(
                 learner_id__in=memberships.values("learner_id"),
                 completed_at__gte=since,
             )
-            .annotate(week=TruncWeek("completed_at", tzinfo=london))
+            .annotate(bucket=completion_buckets("completed_at", using=memberships.db))
             .order_by()
-            .values("week")
+            .values_list("bucket")
             .annotate(completions=Count("pk"))
         )
-        for row in rows:
-            week = row["week"]
-            if isinstance(week, datetime.datetime):
-                week = (
-                    timezone.localtime(week, london).date()
-                    if timezone.is_aware(week)
-                    else (week.date())
-                )
-            counts[week] = counts.get(week, 0) + row["completions"]
+        for bucket, completions in rows:
+            week = _monday(bucket_date(bucket))
+            counts[week] = counts.get(week, 0) + completions
     return tuple(Week(starts=week, completions=counts.get(week, 0)) for week in weeks)
 
 
@@ -449,12 +451,12 @@ def cohort_dashboard(*, user, cohort: Cohort, now: datetime.datetime | None = No
     memberships = permissions.visible_memberships(user, cohort)
     modules = tuple(selectors.cohort_modules(cohort))
     module_ids = [module.pk for module in modules]
-    figures = headline(memberships, module_ids, now=now)
+    figures, organisations = progress_figures(memberships, module_ids, now=now)
     return Dashboard(
         cohort=cohort,
         modules=modules,
         headline=figures,
-        organisations=by_organisation(memberships, module_ids, now=now),
+        organisations=organisations,
         module_rows=by_module(memberships, modules, figures.members),
         weeks=completions_per_week(memberships, module_ids, weeks_shown(cohort, now=now)),
         instruments=assessment_summaries(memberships, cohort=cohort),

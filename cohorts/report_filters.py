@@ -62,14 +62,13 @@ class LearnerGridFilterSet(WagtailFilterSet):
         model = Membership
         fields = ["organisation", "job_role", "status", "activity"]
 
-    def __init__(self, *args, organisations=None, module_count: int = 0, **kwargs):
+    def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.module_count = module_count
         if organisations is not None:
             self.filters["organisation"].queryset = organisations
 
     def filter_status(self, queryset, name, value):
-        return reports.filter_by_status(queryset, value, self.module_count)
+        return reports.filter_by_status(queryset, value)
 
     def filter_activity(self, queryset, name, value):
         if value == ACTIVE_7:

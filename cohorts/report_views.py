@@ -8,6 +8,7 @@ start from `permissions.visible_memberships`.
 from io import BytesIO
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -129,8 +130,11 @@ class LearnerGridView(CohortMixin, ReportView):
     def get_index_results_url(self):
         return reverse(self.index_results_url_name, args=[self.cohort.pk])
 
-    def get_export_url(self, format):
-        return f"{self.index_url}?export={format}"
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        # Downloads are asked for with a POST (`post`): a GET only ever shows the grid,
+        # whatever its query string says.
+        self.is_export = False
 
     @cached_property
     def columns(self):
@@ -184,7 +188,6 @@ class LearnerGridView(CohortMixin, ReportView):
         return {
             **super().get_filterset_kwargs(),
             "organisations": reports.cohort_organisations(self.memberships),
-            "module_count": len(self.modules),
         }
 
     def get_base_queryset(self):
@@ -200,19 +203,27 @@ class LearnerGridView(CohortMixin, ReportView):
         context = super().get_context_data(**kwargs)
         context["cohort"] = self.cohort
         context["modules"] = self.modules
-        context["csv_url"] = self.get_export_url("csv")
-        context["xlsx_url"] = self.get_export_url("xlsx")
+        context["export_url"] = self.get_index_url()
+        context["export_formats"] = CohortExport.Format.choices
         context["exports_url"] = reverse("cohorts_admin:exports", args=[self.cohort.pk])
         context["background_threshold"] = background_threshold()
         return context
 
     def get(self, request, *args, **kwargs):
-        if self.is_export:
-            return self.export(request.GET["export"])
         services.cohort_access_record(
             user=request.user, cohort=self.cohort, action=services.VIEW_ACTION, detail="learners"
         )
         return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        """A download, asked for with the grid's Download buttons (a form with the CSRF
+        token): the file itself for a cohort up to the threshold, or the exports page once a
+        larger one is queued. Anything but a known format changes nothing."""
+        export_format = request.POST.get("export")
+        if export_format not in CohortExport.Format.values:
+            messages.error(request, _("Choose CSV or XLSX to download the learners."))
+            return redirect(self.get_index_url())
+        return self.export(export_format)
 
     def export(self, export_format: str):
         """Stream the file for a cohort up to the threshold; queue it for a larger one."""
@@ -247,6 +258,7 @@ class LearnerGridResultsView(LearnerGridView):
     """The grid's table alone, for Wagtail to swap in as filters and search change."""
 
     results_only = True
+    http_method_names = ["get", "head", "options"]
 
 
 class ExportListView(CohortMixin, WagtailAdminTemplateMixin, TemplateView):

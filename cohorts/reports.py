@@ -1,10 +1,11 @@
 """Reads behind the learner-by-module grid and its exports.
 
 Every row starts from `permissions.visible_memberships(user, cohort)`, which callers pass
-in. Figures per learner (last activity, modules started and completed, learning time) are
-aggregated in the database, so the grid filters, sorts and paginates there; each module's
-cell then comes from one query for the page's enrolments (and, for exports, one per chunk
-of rows).
+in. Figures per learner (last activity, modules started and completed, learning time) come
+from `Membership.objects.with_progress`, aggregated in the database, so the grid filters,
+sorts and paginates there; the page's cells then come from one query for its 50 learners'
+enrolments. Exports read every member's cells in the same grouped query
+(`with_module_cells`), so they cost the same queries for any cohort.
 """
 
 import csv
@@ -14,8 +15,8 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import IO, Any
 
-from django.db.models import Count, F, Max, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, Concat, Lower
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Concat, Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,7 @@ from accounts.models import Organisation
 from core.spreadsheets import Echo, safe_cell
 from modules.models import Enrolment
 
-from .models import Cohort, Membership
+from .models import Cohort, Membership, MembershipQuerySet
 from .selectors import cohort_modules
 
 NOT_STARTED = "not_started"
@@ -71,37 +72,27 @@ def grid_modules(cohort: Cohort) -> list[ModuleColumn]:
     ]
 
 
-def learner_rows(
-    memberships: QuerySet[Membership], module_ids: Sequence[int]
-) -> QuerySet[Membership]:
+def learner_rows(memberships: MembershipQuerySet, module_ids: Sequence[int]) -> MembershipQuerySet:
     """`memberships` (from `permissions.visible_memberships`), with each learner's figures
-    over the cohort's modules: `last_activity`, `started_count`, `completed_count` and
-    `seconds_total` (and `learner_name`, for searching). Aggregated in one query."""
-    # An empty `__in` cannot be compiled inside an aggregate's filter; no module matches -1.
-    in_modules = Q(learner__enrolments__module__in=list(module_ids) or [-1])
-    return memberships.select_related("learner", "learner__organisation").annotate(
-        learner_name=Concat("learner__first_name", Value(" "), "learner__last_name"),
-        last_activity=Max("learner__enrolments__last_visited_at", filter=in_modules),
-        started_count=Count("learner__enrolments", filter=in_modules),
-        completed_count=Count(
-            "learner__enrolments",
-            filter=in_modules & Q(learner__enrolments__completed_at__isnull=False),
-        ),
-        seconds_total=Coalesce(Sum("learner__enrolments__seconds_on_page", filter=in_modules), 0),
+    over the cohort's modules (`Membership.objects.with_progress`: `last_activity`,
+    `started_count`, `completed_count`, `seconds_total`, `has_started`, `has_completed`)
+    and `learner_name`, for searching. Aggregated in one query."""
+    return (
+        memberships.select_related("learner", "learner__organisation")
+        .with_progress(module_ids)
+        .annotate(learner_name=Concat("learner__first_name", Value(" "), "learner__last_name"))
     )
 
 
-def filter_by_status(rows: QuerySet[Membership], status: str, module_count: int):
+def filter_by_status(rows: MembershipQuerySet, status: str):
     """Not started anything, in progress (started, not finished everything), or
-    completed every module."""
+    completed every module (`with_progress`'s `has_started` and `has_completed`)."""
     if status == NOT_STARTED:
-        return rows.filter(started_count=0)
+        return rows.filter(has_started=False)
     if status == IN_PROGRESS:
-        return rows.filter(started_count__gt=0, completed_count__lt=module_count)
+        return rows.filter(has_started=True, has_completed=False)
     if status == COMPLETED:
-        if not module_count:
-            return rows.none()
-        return rows.filter(completed_count__gte=module_count)
+        return rows.filter(has_completed=True)
     return rows
 
 
@@ -144,6 +135,12 @@ def cohort_organisations(memberships: QuerySet[Membership]) -> QuerySet[Organisa
     )
 
 
+def _cell(enrolled: int, completed_at: datetime.datetime | None) -> ModuleCell:
+    if completed_at is not None:
+        return ModuleCell(COMPLETED, timezone.localtime(completed_at).date())
+    return ModuleCell(IN_PROGRESS) if enrolled else NOT_STARTED_CELL
+
+
 def module_cells(learner_ids: Iterable[int], module_ids: Sequence[int]) -> dict:
     """{(learner id, module id): ModuleCell} for these learners' enrolments in these
     modules, in one query. A pair that is missing has not started."""
@@ -154,11 +151,7 @@ def module_cells(learner_ids: Iterable[int], module_ids: Sequence[int]) -> dict:
         learner_id__in=learner_ids, module_id__in=list(module_ids)
     ).values_list("learner_id", "module_id", "completed_at")
     return {
-        (learner_id, module_id): (
-            ModuleCell(COMPLETED, timezone.localtime(completed_at).date())
-            if completed_at
-            else ModuleCell(IN_PROGRESS)
-        )
+        (learner_id, module_id): _cell(1, completed_at)
         for learner_id, module_id, completed_at in enrolments
     }
 
@@ -212,41 +205,47 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
 
 
 def export_rows(
-    memberships: QuerySet[Membership], cohort: Cohort, *, chunk_size: int = EXPORT_CHUNK_SIZE
+    memberships: MembershipQuerySet, cohort: Cohort, *, chunk_size: int = EXPORT_CHUNK_SIZE
 ) -> Iterator[list]:
     """The headings, then one row per member in `memberships` (from
     `permissions.visible_memberships`), sorted by name.
 
-    Members are read with a database iterator in chunks of `chunk_size`, and each chunk's
-    enrolments with one more query, so memory stays flat however large the cohort."""
+    One query reads every member with their figures and their cell in each module
+    (`with_progress` and `with_module_cells`), through a database iterator that fetches
+    `chunk_size` rows at a time (a server-side cursor on PostgreSQL), so that the queries
+    are the same and memory stays flat however large the cohort."""
     modules = grid_modules(cohort)
     module_ids = [module.id for module in modules]
     yield export_headings(modules)
-    rows = order_rows(learner_rows(memberships, module_ids), DEFAULT_ORDERING)
-    for chunk in _chunks(rows.iterator(chunk_size=chunk_size), chunk_size):
-        attach_cells(chunk, modules)
-        for row in chunk:
-            learner = row.learner
-            organisation = learner.organisation
-            values: list[Any] = [
-                learner.get_full_name() or learner.email,
-                learner.email,
-                organisation.name if organisation else "",
-                organisation.get_type_display() if organisation else "",
-                learner.job_role,
-                cohort.name,
-            ]
-            for cell in row.cells:
-                values.extend([cell.label, cell.completed_on])
-            values.extend(
-                [
-                    row.completed_count,
-                    _local_date(row.joined_at),
-                    _local_date(row.last_activity),
-                    minutes(row.seconds_total),
-                ]
+    rows = order_rows(
+        learner_rows(memberships, module_ids).with_module_cells(module_ids), DEFAULT_ORDERING
+    )
+    cohort_name = cohort.name
+    for row in rows.iterator(chunk_size=chunk_size):
+        learner = row.learner
+        organisation = learner.organisation
+        values: list[Any] = [
+            learner.get_full_name() or learner.email,
+            learner.email,
+            organisation.name if organisation else "",
+            organisation.get_type_display() if organisation else "",
+            learner.job_role,
+            cohort_name,
+        ]
+        for module_id in module_ids:
+            cell = _cell(
+                getattr(row, f"enrolled_{module_id}"), getattr(row, f"completed_{module_id}")
             )
-            yield values
+            values.extend([cell.label, cell.completed_on])
+        values.extend(
+            [
+                row.completed_count,
+                _local_date(row.joined_at),
+                _local_date(row.last_activity),
+                minutes(row.seconds_total),
+            ]
+        )
+        yield values
 
 
 def _csv_value(value):

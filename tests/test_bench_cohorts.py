@@ -40,7 +40,7 @@ def test_cohort_dashboard_bench_smoke():
 
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stdout.splitlines() if not line.startswith("note: ")]
-    assert len(lines) == 12, result.stdout
+    assert len(lines) == 14, result.stdout
 
     cohort = re.fullmatch(
         rf"cohort: 40 learners across 8 organisations, 12 modules, {NUMBER} progress rows "
@@ -52,20 +52,39 @@ def test_cohort_dashboard_bench_smoke():
     assert rows == 40 * 12 == completed + part_way + recent
     assert min(completed, part_way, recent) >= 1
 
+    database = re.fullmatch(
+        rf"database: SQLite [\d.]+, built in \d+ s; {NUMBER} learners answered the "
+        r"self-assessment",
+        lines[1],
+    )
+    assert database, lines[1]
+    answered = whole(database.group(1))
+    assert 3 <= answered < 40
+    lines = [lines[0], *lines[2:]]
+
     big = re.fullmatch(
         rf"figures, 40 learners: 40 members, 40 started, {NUMBER} completed every module, "
-        rf"0 not started after 14 days, in [1-8] organisations",
+        rf"0 not started after 14 days, in [1-8] organisations; {NUMBER} completions in 12 "
+        rf"weeks; {NUMBER} self-assessment responses",
         lines[1],
     )
     assert big, lines[1]
     assert 1 <= whole(big.group(1)) < 40
+    assert whole(big.group(2)) >= 1
+    assert whole(big.group(3)) == answered  # each member's latest response counts once
     # Hand-picked: five started, one finished, three joined a month ago and never started;
-    # the test account left out of reports is not counted.
-    assert lines[2] == (
-        "figures, 10 learners: 10 members, 5 started, 1 completed every module, "
-        "3 not started after 14 days, in 3 organisations"
+    # the test account left out of reports is not counted. All ten answered.
+    small = re.fullmatch(
+        r"figures, 10 learners: 10 members, 5 started, 1 completed every module, "
+        rf"3 not started after 14 days, in 3 organisations; {NUMBER} completions in 12 "
+        r"weeks; 10 self-assessment responses",
+        lines[2],
     )
-    assert lines[3] == "raw SQL: the same figures as the dashboard's, for both cohorts"
+    assert small, lines[2]
+    assert lines[3] == (
+        "raw SQL: the same figures as the dashboard's (headline, organisations, modules, "
+        "weeks, self-assessments), for both cohorts"
+    )
     assert lines[4] == (
         "requests: 1 warm-up, then 2 timed, of the dashboard and of the raw SQL, interleaved"
     )
@@ -81,9 +100,17 @@ def test_cohort_dashboard_bench_smoke():
     assert page, lines[6]
     assert page.group(1) == queries.group(1)
     assert re.fullmatch(
-        r"raw SQL, headline and per organisation \(2 statements\): median \d+\.\d ms", lines[7]
+        r"raw SQL, every figure on the page \(5 statements\): median \d+\.\d ms", lines[7]
     ), lines[7]
     assert re.fullmatch(r"ratio dashboard / raw SQL: \d+\.\dx", lines[8]), lines[8]
+
+    grid = re.fullmatch(
+        r"learner grid, first page: median \d+\.\d ms, (\d+) queries for 40 learners and for 10",
+        lines[9],
+    )
+    assert grid, lines[9]
+    assert int(grid.group(1)) >= 1
+    lines = [*lines[:9], *lines[10:]]
 
     export = re.fullmatch(
         r"CSV export, streamed: 41 lines \(a heading and 40 learners, 480 module cells\), "
@@ -91,7 +118,7 @@ def test_cohort_dashboard_bench_smoke():
         lines[9],
     )
     assert export, lines[9]
-    assert int(export.group(2)) >= 1
+    assert int(export.group(2)) >= 1  # the same for any cohort: tests/cohorts/test_exports.py
     rss = re.fullmatch(
         rf"peak RSS \(ru_maxrss\): {MIB} MiB before the stream, {MIB} MiB during it "
         rf"\(\+{MIB}; first half {MIB}, second half {MIB}\)",

@@ -102,7 +102,7 @@ def test_lead_filters_the_grid_by_organisation_and_downloads_exports(page, sign_
 
     # A small cohort downloads straight away, with every learner whatever the filter.
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download XLSX").click()
+        page.get_by_role("button", name="Download XLSX").click()
     download = download_info.value
     assert re.fullmatch(
         r"northfield-leaders-learners-\d{4}-\d{2}-\d{2}\.xlsx", download.suggested_filename
@@ -129,7 +129,7 @@ def test_lead_filters_the_grid_by_organisation_and_downloads_exports(page, sign_
     # Above the threshold, the file is prepared in the background and offered on the
     # exports page.
     settings.COHORT_EXPORT_BACKGROUND_THRESHOLD = 3
-    page.get_by_role("link", name="Download CSV").click()
+    page.get_by_role("button", name="Download CSV").click()
     expect(page.get_by_role("heading", level=1, name=re.compile("Exports"))).to_be_attached()
     expect(page.get_by_text("Ready to download", exact=True)).to_be_visible()
     assert CohortExport.objects.get(cohort=cohort).rows == 5

@@ -23,8 +23,8 @@ NOW = datetime.datetime(2025, 3, 12, 12, 0, tzinfo=datetime.UTC)
 
 # Dashboard GET, whatever the cohort's size (27 measured on SQLite): session, user and
 # permissions (4), Wagtail's user profile (1), the lead's roles and the cohort (2), the audit
-# log entry (3), roles again for the members' rule (1), modules (2), headline,
-# organisations, modules and weeks (4), self-assessment counts and dimensions (2), shared
+# log entry (3), roles again for the members' rule (1), modules (2), members' progress,
+# their organisations, modules and weeks (4), self-assessment counts and dimensions (2), shared
 # results (2), and the admin's menu and furniture (6).
 QUERY_BOUND = 27
 
@@ -401,3 +401,48 @@ def test_query_count_is_exactly_the_same_at_both_sizes(client, lead, home_page):
             client.get(dashboard_url(cohort))
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+# Weeks in London time, counted per day (or hour) in the database ------------------------
+
+
+def test_a_completion_late_on_a_summer_sunday_in_utc_counts_in_londons_next_week(
+    lead, cohort, cohort_modules
+):
+    """London is an hour ahead of UTC in summer: 23:30 UTC on Sunday 29 June 2025 is 00:30
+    on Monday 30 June in London, so it counts in the week of 30 June; 22:30 UTC is still
+    Sunday there. In winter, London is UTC."""
+    first, second = cohort_modules
+    amira, ben, chloe = cohort.members.order_by("first_name")
+    completions = [
+        (amira, first, datetime.datetime(2025, 6, 29, 22, 30, tzinfo=datetime.UTC)),
+        (amira, second, datetime.datetime(2025, 6, 29, 23, 30, tzinfo=datetime.UTC)),
+        (ben, first, datetime.datetime(2025, 6, 30, 0, 30, tzinfo=datetime.UTC)),
+        (chloe, first, datetime.datetime(2025, 1, 5, 23, 30, tzinfo=datetime.UTC)),  # Sunday
+    ]
+    for learner, module, completed_at in completions:
+        enrolment = progress(learner, module, done=2, total=2, completed_days_ago=1)
+        type(enrolment).objects.filter(pk=enrolment.pk).update(completed_at=completed_at)
+    memberships = dashboard.permissions.visible_memberships(lead, cohort)
+    weeks = [datetime.date(2024, 12, 30), datetime.date(2025, 6, 23), datetime.date(2025, 6, 30)]
+
+    counted = dashboard.completions_per_week(memberships, [first.pk, second.pk], weeks)
+
+    assert [(week.starts, week.completions) for week in counted] == [
+        (datetime.date(2024, 12, 30), 1),
+        (datetime.date(2025, 6, 23), 1),
+        (datetime.date(2025, 6, 30), 2),
+    ]
+
+
+@pytest.mark.parametrize(
+    "bucket,day",
+    [
+        ("2025-06-29 22", datetime.date(2025, 6, 29)),
+        ("2025-06-29 23", datetime.date(2025, 6, 30)),
+        ("2025-01-05 23", datetime.date(2025, 1, 5)),
+        (datetime.date(2025, 3, 10), datetime.date(2025, 3, 10)),
+    ],
+)
+def test_each_bucket_is_read_as_its_london_day(bucket, day):
+    assert dashboard.bucket_date(bucket) == day

@@ -110,6 +110,7 @@ def urls(cohort: Cohort, export: CohortExport) -> dict[str, str]:
         "dashboard": reverse("cohorts_admin:dashboard", args=[cohort.pk]),
         "grid": grid,
         "grid results": reverse("cohorts_admin:grid_results", args=[cohort.pk]),
+        # Downloads are a POST to the grid (`POSTED`); a GET of this address shows the grid.
         "csv": f"{grid}?export=csv",
         "xlsx": f"{grid}?export=xlsx",
         "exports": reverse("cohorts_admin:exports", args=[cohort.pk]),
@@ -120,6 +121,17 @@ def urls(cohort: Cohort, export: CohortExport) -> dict[str, str]:
         "invite": reverse("cohorts_admin:invite", args=[cohort.pk]),
         "join": reverse("cohorts:join_code", args=[cohort.join_code]),
     }
+
+
+# The pages asked for with a POST of these fields (the grid's Download buttons).
+POSTED = {"csv": {"export": "csv"}, "xlsx": {"export": "xlsx"}}
+
+
+def fetch(client, page: str, url: str):
+    """What a visitor gets from `page`: a GET, or the POST its button sends."""
+    if page in POSTED:
+        return client.post(url.split("?")[0], POSTED[page])
+    return client.get(url)
 
 
 def body(response) -> str:
@@ -146,7 +158,7 @@ def test_every_cohort_url_answers_each_role_exactly(client, world, role):
     hidden = world["other"].members.get()
 
     for page, url in urls(world["cohort"], world["export"]).items():
-        response = client.get(url)
+        response = fetch(client, page, url)
 
         assert response.status_code == expected_status(role, page), (role, page)
         if response.status_code == 200 and role != "site admin":
@@ -162,7 +174,7 @@ def test_leads_see_their_own_members_in_pages_and_exports(client, world, role):
     pages = urls(world["cohort"], world["export"])
 
     for page in ("dashboard", "grid", "csv", "xlsx"):
-        text = body(client.get(pages[page]))
+        text = body(fetch(client, page, pages[page]))
         if page != "dashboard":  # the dashboard shows figures, not names
             assert member.email in text, page
 
@@ -210,4 +222,4 @@ def test_the_hidden_learner_is_findable_where_allowed_so_the_checks_above_can_fa
     for role in ("site admin", "lead of another cohort"):
         client.force_login(world[role])
         for page in ("grid", "csv", "xlsx"):
-            assert hidden.email in body(client.get(theirs[page])), (role, page)
+            assert hidden.email in body(fetch(client, page, theirs[page])), (role, page)

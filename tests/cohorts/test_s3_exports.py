@@ -31,7 +31,7 @@ def export(client, lead, cohort, settings, shape, django_capture_on_commit_callb
     settings.COHORT_EXPORT_BACKGROUND_THRESHOLD = 1
     client.force_login(lead)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(reverse("cohorts_admin:grid", args=[cohort.pk]) + "?export=csv")
+        response = client.post(reverse("cohorts_admin:grid", args=[cohort.pk]), {"export": "csv"})
     assert response.status_code == 302
     client.logout()
     export = CohortExport.objects.latest("pk")
