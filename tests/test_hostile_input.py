@@ -447,7 +447,7 @@ def probe(world: World, route: str, name: str, segments, visited: set) -> list[s
 
 # The walk is some ten thousand requests; it runs as a few shards of routes (every SHARDS-th
 # route, so that the heavy admin routes spread evenly), which pytest-xdist can share out.
-SHARDS = 8
+SHARDS = 12
 
 
 def shard(number: int) -> list:

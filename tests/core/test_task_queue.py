@@ -34,9 +34,9 @@ def test_a_large_export_is_queued_then_built_by_the_worker(client, settings, mai
     cohort = make_cohort(lead=lead)
     add_members(cohort, [UserFactory(), UserFactory()])
     client.force_login(lead)
-    url = reverse("cohorts_admin:grid", args=[cohort.pk]) + "?export=csv"
+    url = reverse("cohorts_admin:grid", args=[cohort.pk])
 
-    response = client.get(url)
+    response = client.post(url, {"export": "csv"})
 
     assert response.status_code == 302
     export = CohortExport.objects.get()

@@ -266,7 +266,7 @@ def test_a_large_export_is_built_by_the_worker_in_the_private_bucket(stack):
     )
     assert signed_in.status == 302 and "2fa" not in signed_in.location, signed_in.text[:2000]
 
-    requested = lead.get(f"/admin/cohorts/{cohort}/learners/?export=csv")
+    requested = lead.submit(f"/admin/cohorts/{cohort}/learners/", None, {"export": "csv"})
     assert requested.status == 302 and "/exports/?requested=" in requested.location
     exports_page = requested.location
     download = None
