@@ -178,6 +178,20 @@ def build(instrument) -> Questionnaire:
     )
 
 
+def for_live(instrument) -> Questionnaire:
+    """The questionnaire learners answer now: its live revision's, from the cache.
+
+    Publishing copies a revision's content into the instrument, so this is what `build`
+    would make of the live instrument, without reading its StreamFields again on every
+    request. Read `live_revision` with the instrument (`select_related`), or this costs a
+    query. An instrument never published has no live revision and is built as it stands.
+    """
+    revision = instrument.live_revision
+    if revision is None:
+        return build(instrument)
+    return for_revision(revision, type(instrument))
+
+
 def for_revision(revision, model) -> Questionnaire:
     """The questionnaire as it was in `revision` of an instrument of class `model`.
 
@@ -193,6 +207,17 @@ def for_revision(revision, model) -> Questionnaire:
             _revision_cache.pop(next(iter(_revision_cache)))
         _revision_cache[key] = questionnaire
     return questionnaire
+
+
+def forget_revision(revision_id: int) -> None:
+    """Drop any questionnaire cached for a revision with this id.
+
+    Called whenever a revision row is saved. A stored revision never changes, but an id can
+    come back after a rolled-back transaction (SQLite reuses it, as in tests), and then
+    its content is new.
+    """
+    for key in [key for key in _revision_cache if key[0] == revision_id]:
+        del _revision_cache[key]
 
 
 _REVISION_CACHE_SIZE = 256
