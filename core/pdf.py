@@ -59,7 +59,8 @@ RULE = colors.HexColor("#d8dde0")
 MARGIN = 20 * mm
 
 # Control characters other than tab and newline have no glyph and upset ReportLab's
-# paragraph parser; everything else is kept and drawn in the bundled font.
+# paragraph parser; everything else is kept. A character the font lacks (an emoji, Chinese)
+# is drawn as an empty box rather than failing.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 PageCallback = Callable[[Canvas, SimpleDocTemplate], None]
