@@ -1,7 +1,7 @@
 # Leading Together: the two commands a newcomer needs are `make run` and `make test`.
 #
 #   make run [PORT=8123]  install, migrate, load the demo content, serve on 127.0.0.1
-#   make test             lint, checks and the whole test suite on SQLite and PostgreSQL,
+#   make test             lint, checks and the test suite on SQLite and PostgreSQL,
 #                         the storage and health tests on a throwaway S3 server, and a
 #                         smoke test of the production stack (scripts/production-stack)
 #   make install          the virtual environment only (re-run when pyproject.toml changes)
@@ -87,13 +87,22 @@ checks: install
 	$(call heading,Migrations match the models)
 	$(CHECK) $(PYTHON) manage.py makemigrations --check --dry-run
 
+# Both suites run in one process per core (pytest-xdist; "worksteal" lets an idle process
+# take tests queued for a busy one). Every test runs at least once:
+# - the browser tests (Playwright) run once, on PostgreSQL, the production database;
+# - the bench smoke tests run once, in the SQLite phase: the scripts build their own
+#   SQLite database whatever DATABASE_URL says, so a PostgreSQL run would repeat them.
+# tests/conftest.py marks both kinds by folder and file name.
+PYTEST_WORKERS ?= auto
+XDIST := -n $(PYTEST_WORKERS) --dist worksteal
+
 test-sqlite: install system-packages node-packages
-	$(call heading,Tests on SQLite)
-	env -u DATABASE_URL EXPECT_DB_VENDOR=sqlite $(PYTEST)
+	$(call heading,Tests on SQLite (all but the browser tests))
+	env -u DATABASE_URL EXPECT_DB_VENDOR=sqlite $(PYTEST) $(XDIST) -m "not browser"
 
 test-postgres: install system-packages node-packages
-	$(call heading,Tests on PostgreSQL (throwaway server))
-	EXPECT_DB_VENDOR=postgresql scripts/with-postgres $(PYTEST)
+	$(call heading,Tests on PostgreSQL (throwaway server; all but the bench smoke tests))
+	EXPECT_DB_VENDOR=postgresql scripts/with-postgres $(PYTEST) $(XDIST) -m "not bench"
 
 # The storages on a real S3 API: moto's server on loopback, started and stopped by the
 # script. EXPECT_S3=1 turns the tests' "no S3 variables" skip into a failure.

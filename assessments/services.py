@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.codes import new_join_code, normalise_join_code
 
 from . import definitions, scoring
 from .definitions import Questionnaire
-from .join_codes import new_join_code, normalise_join_code
 from .models import Answer, DimensionScore, Instrument, Response, Team, TeamMembership
 
 JOIN_CODE_LENGTH = 8

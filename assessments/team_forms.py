@@ -9,9 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import forms as core_forms
 from core.fields import validate_sensible_date
-
-from .join_codes import normalise_join_code
 
 MAX_TEAM_SIZE = 500
 
@@ -113,30 +112,9 @@ class TeamCreateForm(forms.Form):
         return self.errors.get("expires_day", [])
 
 
-class JoinForm(forms.Form):
-    """A join code as people type it; subclasses say where the code comes from."""
+class JoinForm(core_forms.JoinForm):
+    """A team's join code (the form itself is shared with cohorts, in `core.forms`)."""
 
     code_help_text = gettext_lazy(
         "8 letters and numbers, from the person who set up the team. For example, K7MP 3QXR."
     )
-    code = forms.CharField(
-        label=gettext_lazy("Join code"),
-        max_length=32,
-        error_messages={
-            "required": gettext_lazy("Enter the join code."),
-            "max_length": gettext_lazy("That join code is not right. Check it and try again."),
-        },
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["code"].help_text = self.code_help_text
-        self.fields["code"].widget.attrs.update(
-            {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
-        )
-
-    def clean_code(self):
-        code = normalise_join_code(self.cleaned_data["code"])
-        if not code:
-            raise forms.ValidationError(_("Enter the join code."))
-        return code

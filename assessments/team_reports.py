@@ -15,8 +15,9 @@ from fractions import Fraction
 from django.conf import settings
 from django.db.models import Avg, Count, Max, Min, OuterRef, Q, QuerySet, Subquery
 
+from core.codes import normalise_join_code
+
 from . import definitions, scoring
-from .join_codes import normalise_join_code
 from .models import Answer, DimensionScore, Instrument, Response, Team, TeamMembership
 
 

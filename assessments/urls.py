@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lms import converters  # noqa: F401 - registers <id:...>
+from core import converters  # noqa: F401 - registers <id:...>
 
 from . import result_views, team_views, views
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from lms import converters  # noqa: F401 - registers <id:...>
+from core import converters  # noqa: F401 - registers <id:...>
 
 from . import dashboard_views, invitation_views, report_views
 

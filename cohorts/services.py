@@ -22,7 +22,7 @@ from wagtail.log_actions import log
 
 from accounts.models import User
 from accounts.roles import PROGRAMME_LEAD, SITE_ADMIN
-from assessments.join_codes import new_join_code, normalise_join_code
+from core.codes import new_join_code, normalise_join_code
 from core.storage import files_delete, folder_files, orphans_delete
 from modules.models import ModulePage, ProgrammePage
 

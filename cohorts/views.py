@@ -14,15 +14,15 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from accounts.models import User
-from assessments import team_forms
-from assessments.join_codes import normalise_join_code
+from core import forms as core_forms
+from core.codes import normalise_join_code
 
 from . import selectors, services
 from .models import Cohort, Invitation, Membership
 from .signal_handlers import INVITATION_SESSION_KEY
 
 
-class JoinForm(team_forms.JoinForm):
+class JoinForm(core_forms.JoinForm):
     code_help_text = gettext_lazy(
         "10 letters and numbers, from your programme lead. For example, K7MP 3QXR 9A."
     )

@@ -19,7 +19,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from accounts.models import User
-from lms import converters  # noqa: F401 - registers <id:...>
+from core import converters  # noqa: F401 - registers <id:...>
 
 from .admin_forms import CohortForm
 from .models import Cohort

@@ -6,6 +6,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Core helpers"
 
     def ready(self):
+        # Registers the `<id:...>` URL converter before anything loads a URL module:
+        # Wagtail's apps, listed after this one, load every app's wagtail_hooks (and the
+        # admin URL modules they include) from their own ready().
+        from . import converters  # noqa: F401
         from .fields import install_id_choice_check
         from .patches import (
             install_chooser_create_guard,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -27,6 +26,8 @@ from reportlab.platypus import Paragraph, Spacer
 
 from core import pdf as toolkit
 from core.pdf import NHS_BLUE, SECONDARY, markup
+
+from core.codes import random_code
 
 from .journal import LONDON, format_date
 
@@ -44,7 +45,7 @@ _SEPARATORS = re.compile(r"[\s\-–—]+")
 
 def new_code() -> str:
     """A new random certificate code, as stored (no separators)."""
-    return "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
+    return random_code(CODE_LENGTH, CODE_ALPHABET)
 
 
 def normalise_code(text: str) -> str | None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lms import converters  # noqa: F401 - registers <id:...>
+from core import converters  # noqa: F401 - registers <id:...>
 
 from . import certificate_views, dashboard_views, journal_views, search_views, views
 

@@ -1,4 +1,8 @@
 import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -10,6 +14,25 @@ from wagtail.models import Locale, Page
 
 from home.services import site_ensure_home
 from tests.factories import DEFAULT_PASSWORD, OrganisationFactory, UserFactory
+
+TESTS = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark tests by where they live, so that `make test` can choose each phase by marker.
+
+    - `browser`: everything under tests/browser/ (Playwright and Chromium). `make test` runs
+      these once, on PostgreSQL, the production database.
+    - `bench`: the smoke tests of bench/ (tests/test_bench*.py). The scripts always build
+      their own throwaway SQLite database, whatever DATABASE_URL says, so `make test` runs
+      them once, in the SQLite phase.
+    """
+    for item in items:
+        path = Path(item.path)
+        if TESTS / "browser" in path.parents:
+            item.add_marker(pytest.mark.browser)
+        if path.parent == TESTS and path.name.startswith("test_bench"):
+            item.add_marker(pytest.mark.bench)
 
 
 @pytest.fixture
@@ -30,6 +53,34 @@ def learner(db, organisation):
 @pytest.fixture
 def password():
     return DEFAULT_PASSWORD
+
+
+@pytest.fixture(scope="session")
+def bench_migrated_database(tmp_path_factory) -> Path:
+    """One SQLite file with every migration applied, for the bench scripts to copy."""
+    database = tmp_path_factory.mktemp("bench") / "migrated.sqlite3"
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lms.settings.test",
+        "DATABASE_URL": f"sqlite:///{database}",
+    }
+    subprocess.run(  # noqa: S603 (our own manage.py, run by this interpreter)
+        [sys.executable, str(TESTS.parent / "manage.py"), "migrate", "--noinput", "-v0"],
+        env=environment,
+        check=True,
+        timeout=600,
+    )
+    return database
+
+
+@pytest.fixture(autouse=True)
+def bench_starts_from_a_migrated_database(request, monkeypatch):
+    """The bench smoke tests' scripts copy one migrated database (see bench/lesson_page.py's
+    `django_setup`) rather than each migrating its own."""
+    if request.node.get_closest_marker("bench") is None:
+        return
+    database = request.getfixturevalue("bench_migrated_database")
+    monkeypatch.setenv("BENCH_MIGRATED_DATABASE", str(database))
 
 
 @pytest.fixture(autouse=True)

@@ -445,15 +445,26 @@ def probe(world: World, route: str, name: str, segments, visited: set) -> list[s
     return failures
 
 
+# The walk is some ten thousand requests; it runs as a few shards of routes (every SHARDS-th
+# route, so that the heavy admin routes spread evenly), which pytest-xdist can share out.
+SHARDS = 8
+
+
+def shard(number: int) -> list:
+    return ROUTES[number::SHARDS]
+
+
 @pytest.mark.django_db
-def test_no_route_answers_hostile_input_with_a_server_error():
+@pytest.mark.parametrize("number", range(SHARDS), ids=lambda number: f"shard {number + 1}")
+def test_no_route_answers_hostile_input_with_a_server_error(number):
     world = World()
     visited: set[str] = set()
     failures = []
-    for route, (name, segments) in ROUTES:
+    routes = shard(number)
+    for route, (name, segments) in routes:
         failures += probe(world, route, name, segments, visited)
 
-    assert visited == {route for route, _ in ROUTES}
+    assert visited == {route for route, _ in routes}
     known = [text for key, text in failures if key in KNOWN]
     if known:
         warnings.warn(f"{len(known)} known server errors:\n" + "\n".join(known), stacklevel=1)
@@ -468,6 +479,13 @@ def test_no_route_answers_hostile_input_with_a_server_error():
 def test_the_walk_reaches_every_part_of_the_site(prefix, at_least):
     """New URLs join the walk by themselves; this fails if the walk stops finding them."""
     assert sum(route.startswith(prefix) for route, _ in ROUTES) >= at_least
+
+
+def test_the_shards_cover_every_route_once():
+    shards = [shard(number) for number in range(SHARDS)]
+
+    assert sorted(route for routes in shards for route, _ in routes) == [r for r, _ in ROUTES]
+    assert all(shards), "a shard with no routes: SHARDS is larger than the walk"
 
 
 def test_the_walk_fills_every_converter():

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from lms.converters import IdConverter
+from core.converters import IdConverter
 from tests.factories import UserFactory
 
 TOO_BIG = "9" * 25

@@ -1,7 +1,9 @@
 """URL converters shared by every app.
 
-Importing this module registers them; URL modules that use `<id:...>` import it first, as
-Wagtail loads the admin's URL modules (through its hooks) before the project's own.
+Importing this module registers them, and `CoreConfig.ready()` imports it, so `<id:...>`
+works in every URL module however it is reached: Wagtail loads the admin's URL modules
+through its hooks (from `wagtail.snippets`' own `ready()`, after ours) before the
+project's URLconf, and a URL module may also import this one itself.
 """
 
 from django.urls import register_converter

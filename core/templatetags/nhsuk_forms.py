@@ -9,17 +9,6 @@ from django import forms, template
 
 register = template.Library()
 
-TEXT_INPUTS = (
-    forms.TextInput,
-    forms.EmailInput,
-    forms.NumberInput,
-    forms.URLInput,
-    forms.PasswordInput,
-    forms.DateInput,
-    forms.DateTimeInput,
-    forms.TimeInput,
-)
-
 
 def field_kind(field) -> str:
     widget = field.field.widget
