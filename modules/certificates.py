@@ -25,9 +25,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
 from core import pdf as toolkit
-from core.pdf import NHS_BLUE, SECONDARY, markup
-
 from core.codes import random_code
+from core.pdf import NHS_BLUE, SECONDARY, markup
 
 from .journal import LONDON, format_date
 
