@@ -183,13 +183,23 @@ def for_live(instrument) -> Questionnaire:
 
     Publishing copies a revision's content into the instrument, so this is what `build`
     would make of the live instrument, without reading its StreamFields again on every
-    request. Read `live_revision` with the instrument (`select_related`), or this costs a
-    query. An instrument never published has no live revision and is built as it stands.
+    request: only `live_revision_id` is read, and the revision itself (one query) only
+    the first time in a process. An instrument never published has no live revision and
+    is built as it stands.
     """
-    revision = instrument.live_revision
-    if revision is None:
+    if instrument.live_revision_id is None:
         return build(instrument)
-    return for_revision(revision, type(instrument))
+    return for_revision_id(instrument.live_revision_id, type(instrument))
+
+
+def for_revision_id(revision_id: int, model) -> Questionnaire:
+    """`for_revision` by the revision's id: no query once cached, one before."""
+    questionnaire = _revision_cache.get(revision_id)
+    if questionnaire is None:
+        from wagtail.models import Revision
+
+        questionnaire = for_revision(Revision.objects.get(pk=revision_id), model)
+    return questionnaire
 
 
 def for_revision(revision, model) -> Questionnaire:
@@ -198,14 +208,13 @@ def for_revision(revision, model) -> Questionnaire:
     Built from the revision's stored content without touching the database. A revision
     never changes, so the result is cached by revision id and creation time.
     """
-    key = (revision.pk, revision.created_at)
-    questionnaire = _revision_cache.get(key)
+    questionnaire = _revision_cache.get(revision.pk)
     if questionnaire is None:
         instrument = model.from_serializable_data(revision.content, check_fks=False)
         questionnaire = build(instrument)
         if len(_revision_cache) >= _REVISION_CACHE_SIZE:
             _revision_cache.pop(next(iter(_revision_cache)))
-        _revision_cache[key] = questionnaire
+        _revision_cache[revision.pk] = questionnaire
     return questionnaire
 
 
@@ -216,9 +225,8 @@ def forget_revision(revision_id: int) -> None:
     come back after a rolled-back transaction (SQLite reuses it, as in tests), and then
     its content is new.
     """
-    for key in [key for key in _revision_cache if key[0] == revision_id]:
-        del _revision_cache[key]
+    _revision_cache.pop(revision_id, None)
 
 
 _REVISION_CACHE_SIZE = 256
-_revision_cache: dict[tuple, Questionnaire] = {}
+_revision_cache: dict[int, Questionnaire] = {}

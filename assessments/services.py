@@ -22,6 +22,9 @@ from .definitions import Questionnaire
 from .models import Answer, DimensionScore, Instrument, Response, Team, TeamMembership
 
 JOIN_CODE_LENGTH = 8
+# An instrument's content, which the questionnaire (cached per revision) already holds:
+# not read when a submission locks its response.
+_INSTRUMENT_CONTENT = ("introduction", "scale", "dimensions", "items")
 FOUR_PLACES = Decimal("0.0001")
 
 
@@ -58,16 +61,14 @@ class JoinRefused(AssessmentError):
 
 
 def _available(instrument: Instrument | None) -> Instrument:
-    """`instrument` (read with its live revision) if learners may answer it now."""
-    if instrument is None or not instrument.live or instrument.live_revision is None:
+    """`instrument` if learners may answer it now (it is live, with a live revision)."""
+    if instrument is None or not instrument.live or instrument.live_revision_id is None:
         raise InstrumentUnavailable(_("This self-assessment is not available at the moment."))
     return instrument
 
 
 def _live_instrument(instrument_id: int) -> Instrument:
-    return _available(
-        Instrument.objects.select_related("live_revision").filter(pk=instrument_id).first()
-    )
+    return _available(Instrument.objects.filter(pk=instrument_id).first())
 
 
 def response_start(*, learner: User, instrument: Instrument, team: Team | None = None) -> Response:
@@ -121,12 +122,13 @@ def _store_answers(response: Response, answers: Mapping[str, int]) -> None:
 def _open_response(response_id: int) -> Response:
     """Lock the response row for this transaction and refuse it if already submitted.
 
-    Its instrument and the instrument's live revision come in the same query (only the
-    response's row is locked), ready for `_available` and `definitions.for_live`.
+    Its instrument comes in the same query (only the response's row is locked), without
+    the content that `definitions.for_live` has cached for its live revision.
     """
     response = (
         Response.objects.select_for_update(of=("self",))
-        .select_related("instrument__live_revision")
+        .select_related("instrument")
+        .defer(*(f"instrument__{name}" for name in _INSTRUMENT_CONTENT))
         .get(pk=response_id)
     )
     if response.is_submitted:
@@ -210,7 +212,7 @@ def _score_and_pin(
         ]
     )
     response.status = Response.Status.SUBMITTED
-    response.revision = instrument.live_revision
+    response.revision_id = instrument.live_revision_id
     response.submitted_at = timezone.now()
     response.save(update_fields=["status", "revision", "submitted_at", "updated_at"])
 

@@ -46,8 +46,8 @@ def instrument_list(learner: User) -> list[ListedInstrument]:
 
 
 def live_instrument(slug: str) -> Instrument:
-    """The live instrument with this slug and its live revision, or 404 (one query)."""
-    instrument = Instrument.objects.live().select_related("live_revision").filter(slug=slug).first()
+    """The live instrument with this slug, or 404 (one query)."""
+    instrument = Instrument.objects.live().filter(slug=slug).first()
     if instrument is None:
         raise Http404
     return instrument
@@ -126,8 +126,8 @@ def instrument_page(*, slug: str, learner: User) -> InstrumentPage:
 
 
 def draft_resume_section(*, response: Response, instrument: Instrument) -> int:
-    """Where a learner carries on with a draft of the live `instrument` (read with its live
-    revision): its first section with a question unanswered (one query)."""
+    """Where a learner carries on with a draft of the live `instrument`: its first section
+    with a question unanswered (one query)."""
     return first_unanswered_section(definitions.for_live(instrument), answered_keys(response))
 
 
@@ -171,13 +171,8 @@ class QuestionPage:
 
 
 def learner_response(*, learner: User, pk: int) -> Response:
-    """The learner's own response with its instrument and live revision (one query), or 404."""
-    response = (
-        Response.objects.of(learner)
-        .select_related("instrument__live_revision")
-        .filter(pk=pk)
-        .first()
-    )
+    """The learner's own response with its instrument (one query), or 404."""
+    response = Response.objects.of(learner).select_related("instrument").filter(pk=pk).first()
     if response is None:
         raise Http404
     return response
@@ -187,7 +182,8 @@ def question_page(*, response: Response, section: int) -> QuestionPage:
     """Section `section` (from 1) of the response's instrument as it is live now, or 404.
 
     One query for the saved answers, whatever the number of questions; the questionnaire is
-    the live revision's, built once per revision (`definitions.for_live`).
+    the live revision's, built once per revision and process (`definitions.for_live`: the
+    first request for a revision reads it, one query more).
     """
     questionnaire = definitions.for_live(response.instrument)
     if not 1 <= section <= len(questionnaire.sections):

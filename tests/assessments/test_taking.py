@@ -496,9 +496,10 @@ def test_the_question_page_takes_a_fixed_number_of_queries(
 def test_saving_a_page_takes_a_fixed_number_of_queries(
     signed_in, learner, size, django_assert_max_num_queries
 ):
-    """Session, user, the response with its instrument and live revision, the saved
-    answers, then in one transaction (savepoint and release) the response locked with its
-    instrument, the answers' upsert and the draft's `updated_at`."""
+    """Session, user, the response with its instrument, the saved answers, then in one
+    transaction (savepoint and release) the response locked with its instrument, the
+    answers' upsert and the draft's `updated_at`. The setup's save cached the
+    questionnaire, as an earlier request would have."""
     _instrument, draft, keys = question_page_setup(learner, size)
 
     with django_assert_max_num_queries(9):
