@@ -178,22 +178,55 @@ def build(instrument) -> Questionnaire:
     )
 
 
+def for_live(instrument) -> Questionnaire:
+    """The questionnaire learners answer now: its live revision's, from the cache.
+
+    Publishing copies a revision's content into the instrument, so this is what `build`
+    would make of the live instrument, without reading its StreamFields again on every
+    request: only `live_revision_id` is read, and the revision itself (one query) only
+    the first time in a process. An instrument never published has no live revision and
+    is built as it stands.
+    """
+    if instrument.live_revision_id is None:
+        return build(instrument)
+    return for_revision_id(instrument.live_revision_id, type(instrument))
+
+
+def for_revision_id(revision_id: int, model) -> Questionnaire:
+    """`for_revision` by the revision's id: no query once cached, one before."""
+    questionnaire = _revision_cache.get(revision_id)
+    if questionnaire is None:
+        from wagtail.models import Revision
+
+        questionnaire = for_revision(Revision.objects.get(pk=revision_id), model)
+    return questionnaire
+
+
 def for_revision(revision, model) -> Questionnaire:
     """The questionnaire as it was in `revision` of an instrument of class `model`.
 
     Built from the revision's stored content without touching the database. A revision
     never changes, so the result is cached by revision id and creation time.
     """
-    key = (revision.pk, revision.created_at)
-    questionnaire = _revision_cache.get(key)
+    questionnaire = _revision_cache.get(revision.pk)
     if questionnaire is None:
         instrument = model.from_serializable_data(revision.content, check_fks=False)
         questionnaire = build(instrument)
         if len(_revision_cache) >= _REVISION_CACHE_SIZE:
             _revision_cache.pop(next(iter(_revision_cache)))
-        _revision_cache[key] = questionnaire
+        _revision_cache[revision.pk] = questionnaire
     return questionnaire
 
 
+def forget_revision(revision_id: int) -> None:
+    """Drop any questionnaire cached for a revision with this id.
+
+    Called whenever a revision row is saved. A stored revision never changes, but an id can
+    come back after a rolled-back transaction (SQLite reuses it, as in tests), and then
+    its content is new.
+    """
+    _revision_cache.pop(revision_id, None)
+
+
 _REVISION_CACHE_SIZE = 256
-_revision_cache: dict[tuple, Questionnaire] = {}
+_revision_cache: dict[int, Questionnaire] = {}

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import datetime
 import html
-import io
 import re
-from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 from django.utils import dateformat, timezone
@@ -20,8 +18,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from reportlab.graphics.shapes import Drawing, Rect
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
@@ -29,33 +25,22 @@ from reportlab.platypus import (
     ListFlowable,
     ListItem,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
-    TableStyle,
 )
+
+from core import pdf as toolkit
+from core.pdf import NHS_BLUE, PALE, RULE, SECONDARY, TEXT, markup
 
 from .charts import percent, score_text
 from .selectors import ResultDetail
 
 LONDON = ZoneInfo("Europe/London")
-NHS_BLUE = colors.HexColor("#005eb8")
-SECONDARY = colors.HexColor("#4c6272")
-TEXT = colors.HexColor("#212b32")
-PALE = colors.HexColor("#f0f4f5")
 BAR_WIDTH = 34 * mm
 BAR_HEIGHT = 4 * mm
 
-# Control characters other than tab and newline have no glyph and upset ReportLab's
-# paragraph parser; Helvetica covers Windows-1252 and shows a box for anything else.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _BREAKS = re.compile(r"<\s*(br\s*/?|/p|/li|/h[1-6]|/ul|/ol)\s*>", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"<\s*li[^>]*>", re.IGNORECASE)
-
-
-def _text(value: str) -> str:
-    """Plain text made safe for ReportLab's paragraph markup, line breaks kept."""
-    return escape(_CONTROL.sub("", value)).replace("\n", "<br/>")
 
 
 def plain_text(rich_text: str) -> str:
@@ -78,62 +63,28 @@ def download_filename(detail: ResultDetail) -> str:
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    body = ParagraphStyle(
-        "ResultBody",
-        fontName="Helvetica",
-        fontSize=11,
-        leading=15,
-        alignment=TA_LEFT,
-        spaceAfter=6,
-        textColor=TEXT,
-    )
+    """The toolkit's styles, with the scores table's cells and the dimension headings."""
+    styles = toolkit.styles()
+    body = styles["body"]
     return {
-        "title": ParagraphStyle(
-            "ResultTitle",
-            parent=body,
-            fontName="Helvetica-Bold",
-            fontSize=22,
-            leading=27,
-            spaceAfter=6,
-        ),
-        "heading": ParagraphStyle(
-            "ResultHeading",
-            parent=body,
-            fontName="Helvetica-Bold",
-            fontSize=16,
-            leading=20,
-            spaceBefore=12,
-            spaceAfter=6,
-            textColor=NHS_BLUE,
-        ),
-        "dimension": ParagraphStyle(
-            "ResultDimension",
-            parent=body,
-            fontName="Helvetica-Bold",
-            fontSize=13,
-            leading=17,
-            spaceBefore=8,
-            spaceAfter=2,
-        ),
-        "meta": ParagraphStyle(
-            "ResultMeta", parent=body, fontSize=10, leading=13, textColor=SECONDARY
-        ),
+        **styles,
+        "dimension": styles["subheading"],
+        "meta": styles["small"],
         "cell": ParagraphStyle("ResultCell", parent=body, fontSize=10, leading=13, spaceAfter=0),
         "head": ParagraphStyle(
             "ResultHead",
             parent=body,
-            fontName="Helvetica-Bold",
+            fontName=toolkit.FONT_BOLD,
             fontSize=10,
             leading=13,
             spaceAfter=0,
         ),
-        "body": body,
     }
 
 
 def bar(score) -> Drawing:
     """A horizontal bar: the score's place between its lowest and highest possible."""
-    drawing = Drawing(BAR_WIDTH, BAR_HEIGHT)
+    drawing = toolkit.drawing(BAR_WIDTH, BAR_HEIGHT)
     drawing.add(
         Rect(
             0,
@@ -153,7 +104,7 @@ def bar(score) -> Drawing:
 
 def _scores_table(detail: ResultDetail, styles: dict[str, ParagraphStyle]) -> Table:
     head = [
-        Paragraph(_text(text), styles["head"])
+        Paragraph(markup(text), styles["head"])
         for text in (_("Dimension"), _("Score"), _("Range"), _("Band"), _("Chart"))
     ]
     rows: list[list] = [head]
@@ -161,9 +112,9 @@ def _scores_table(detail: ResultDetail, styles: dict[str, ParagraphStyle]) -> Ta
         score = row.score
         rows.append(
             [
-                Paragraph(_text(score.name), styles["cell"]),
+                Paragraph(markup(score.name), styles["cell"]),
                 Paragraph(
-                    _text(
+                    markup(
                         _("%(score)s out of %(maximum)s")
                         % {
                             "score": score_text(score.scaled_score),
@@ -173,34 +124,29 @@ def _scores_table(detail: ResultDetail, styles: dict[str, ParagraphStyle]) -> Ta
                     styles["cell"],
                 ),
                 Paragraph(
-                    _text(
+                    markup(
                         _("%(low)s to %(high)s")
                         % {"low": score_text(score.minimum), "high": score_text(score.maximum)}
                     ),
                     styles["cell"],
                 ),
-                Paragraph(_text(score.band_label or "–"), styles["cell"]),
+                Paragraph(markup(score.band_label or "–"), styles["cell"]),
                 bar(score),
             ]
         )
-    table = Table(
+    return toolkit.table(
         rows,
         colWidths=[44 * mm, 28 * mm, 24 * mm, 34 * mm, BAR_WIDTH + 6 * mm],
         repeatRows=1,
+        style=[
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LINEBELOW", (0, 0), (-1, 0), 1, TEXT),
+            ("LINEBELOW", (0, 1), (-1, -1), 0.5, RULE),
+            ("BACKGROUND", (0, 0), (-1, 0), PALE),
+            ("TOPPADDING", (0, 0), (-1, -1), 4),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ],
     )
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("LINEBELOW", (0, 0), (-1, 0), 1, TEXT),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.5, colors.HexColor("#d8dde0")),
-                ("BACKGROUND", (0, 0), (-1, 0), PALE),
-                ("TOPPADDING", (0, 0), (-1, -1), 4),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-            ]
-        )
-    )
-    return table
 
 
 def render_pdf(detail: ResultDetail, *, learner_name: str, compress: bool = True) -> bytes:
@@ -209,72 +155,66 @@ def render_pdf(detail: ResultDetail, *, learner_name: str, compress: bool = True
     title = detail.instrument.title
     response = detail.response
     story: list = [
-        Paragraph(_text(title), styles["title"]),
-        Paragraph(_text(learner_name), styles["meta"]),
+        Paragraph(markup(title), styles["title"]),
+        Paragraph(markup(learner_name), styles["meta"]),
     ]
     if response.submitted_at is not None:
         story.append(
             Paragraph(
-                _text(_("Submitted on %(date)s") % {"date": submitted_on(response.submitted_at)}),
+                markup(_("Submitted on %(date)s") % {"date": submitted_on(response.submitted_at)}),
                 styles["meta"],
             )
         )
     if response.team is not None:
         story.append(
             Paragraph(
-                _text(_("Answered as a member of %(team)s") % {"team": response.team.name}),
+                markup(_("Answered as a member of %(team)s") % {"team": response.team.name}),
                 styles["meta"],
             )
         )
     if detail.top_five:
-        story.append(Paragraph(_text(_("Your top five")), styles["heading"]))
+        story.append(Paragraph(markup(_("Your top five")), styles["heading"]))
         story.append(
             ListFlowable(
                 [
-                    ListItem(Paragraph(_text(row.score.name), styles["body"]))
+                    ListItem(Paragraph(markup(row.score.name), styles["body"]))
                     for row in detail.top_five
                 ],
                 bulletType="1",
+                bulletFontName=toolkit.FONT,
                 leftIndent=6 * mm,
             )
         )
     story += [
-        Paragraph(_text(_("Your scores")), styles["heading"]),
+        Paragraph(markup(_("Your scores")), styles["heading"]),
         _scores_table(detail, styles),
         Spacer(0, 4 * mm),
     ]
     feedback_rows = [row for row in detail.rows if plain_text(row.feedback) or row.suggested_module]
     if feedback_rows:
-        story.append(Paragraph(_text(_("What your scores suggest")), styles["heading"]))
+        story.append(Paragraph(markup(_("What your scores suggest")), styles["heading"]))
     for row in feedback_rows:
-        parts = [Paragraph(_text(row.score.name), styles["dimension"])]
+        parts = [Paragraph(markup(row.score.name), styles["dimension"])]
         if row.score.band_label:
-            parts.append(Paragraph(_text(row.score.band_label), styles["meta"]))
+            parts.append(Paragraph(markup(row.score.band_label), styles["meta"]))
         feedback = plain_text(row.feedback)
         if feedback:
-            parts.append(Paragraph(_text(feedback), styles["body"]))
+            parts.append(Paragraph(markup(feedback), styles["body"]))
         if row.suggested_module is not None:
             parts.append(
                 Paragraph(
-                    _text(_("Suggested module: %(title)s") % {"title": row.suggested_module.title}),
+                    markup(
+                        _("Suggested module: %(title)s") % {"title": row.suggested_module.title}
+                    ),
                     styles["body"],
                 )
             )
         story.append(KeepTogether(parts))
 
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=20 * mm,
-        bottomMargin=20 * mm,
+    return toolkit.build(
+        story,
         title=title,
         author=learner_name,
         subject=_("Self-assessment result"),
-        lang="en-GB",
-        pageCompression=1 if compress else 0,
+        compress=compress,
     )
-    document.build(story)
-    return buffer.getvalue()

@@ -17,11 +17,14 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.codes import new_join_code, normalise_join_code
 
-from . import scoring
+from . import definitions, scoring
 from .definitions import Questionnaire
 from .models import Answer, DimensionScore, Instrument, Response, Team, TeamMembership
 
 JOIN_CODE_LENGTH = 8
+# An instrument's content, which the questionnaire (cached per revision) already holds:
+# not read when a submission locks its response.
+_INSTRUMENT_CONTENT = ("introduction", "scale", "dimensions", "items")
 FOUR_PLACES = Decimal("0.0001")
 
 
@@ -57,11 +60,15 @@ class JoinRefused(AssessmentError):
     pass
 
 
-def _live_instrument(instrument_id: int) -> Instrument:
-    instrument = Instrument.objects.select_related("live_revision").filter(pk=instrument_id).first()
-    if instrument is None or not instrument.live or instrument.live_revision is None:
+def _available(instrument: Instrument | None) -> Instrument:
+    """`instrument` if learners may answer it now (it is live, with a live revision)."""
+    if instrument is None or not instrument.live or instrument.live_revision_id is None:
         raise InstrumentUnavailable(_("This self-assessment is not available at the moment."))
     return instrument
+
+
+def _live_instrument(instrument_id: int) -> Instrument:
+    return _available(Instrument.objects.filter(pk=instrument_id).first())
 
 
 def response_start(*, learner: User, instrument: Instrument, team: Team | None = None) -> Response:
@@ -113,8 +120,17 @@ def _store_answers(response: Response, answers: Mapping[str, int]) -> None:
 
 
 def _open_response(response_id: int) -> Response:
-    """Lock the response row for this transaction and refuse it if already submitted."""
-    response = Response.objects.select_for_update().get(pk=response_id)
+    """Lock the response row for this transaction and refuse it if already submitted.
+
+    Its instrument comes in the same query (only the response's row is locked), without
+    the content that `definitions.for_live` has cached for its live revision.
+    """
+    response = (
+        Response.objects.select_for_update(of=("self",))
+        .select_related("instrument")
+        .defer(*(f"instrument__{name}" for name in _INSTRUMENT_CONTENT))
+        .get(pk=response_id)
+    )
     if response.is_submitted:
         raise AlreadySubmitted(
             _("You have already submitted this attempt. Your results are below.")
@@ -126,8 +142,8 @@ def _open_response(response_id: int) -> Response:
 def answers_save(*, response: Response, answers: Mapping[str, int]) -> None:
     """Save some answers to an attempt in progress, replacing earlier answers to them."""
     locked = _open_response(response.pk)
-    instrument = _live_instrument(locked.instrument_id)
-    checked = _checked_answers(instrument.questionnaire(), answers)
+    instrument = _available(locked.instrument)
+    checked = _checked_answers(definitions.for_live(instrument), answers)
     _store_answers(locked, checked)
     Response.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
 
@@ -144,18 +160,24 @@ def response_submit(*, response: Response, answers: Mapping[str, int] | None = N
     One transaction. When some question has no answer, the answers given are still saved
     (the attempt stays a draft) and IncompleteAnswers says which; a second submission of
     the same attempt raises AlreadySubmitted and changes nothing.
+
+    The questionnaire is the live revision's, which the attempt is pinned to, built once per
+    revision and cached (`definitions.for_live`). Answers saved earlier are read back only
+    when `answers` does not answer every question itself.
     """
     with transaction.atomic():
         locked = _open_response(response.pk)
-        instrument = _live_instrument(locked.instrument_id)
-        questionnaire = instrument.questionnaire()
+        instrument = _available(locked.instrument)
+        questionnaire = definitions.for_live(instrument)
         checked = _checked_answers(questionnaire, answers or {})
         keys = {question.key for question in questionnaire.questions}
-        stored = {
-            key: value
-            for key, value in locked.answers.values_list("item_key", "value")
-            if key in keys
-        }
+        stored: dict[str, int] = {}
+        if not keys <= checked.keys():
+            stored = {
+                key: value
+                for key, value in locked.answers.values_list("item_key", "value")
+                if key in keys
+            }
         _store_answers(locked, checked)
         stored.update(checked)
         missing = tuple(q.key for q in questionnaire.questions if q.key not in stored)
@@ -190,7 +212,7 @@ def _score_and_pin(
         ]
     )
     response.status = Response.Status.SUBMITTED
-    response.revision = instrument.live_revision
+    response.revision_id = instrument.live_revision_id
     response.submitted_at = timezone.now()
     response.save(update_fields=["status", "revision", "submitted_at", "updated_at"])
 

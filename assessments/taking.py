@@ -15,6 +15,7 @@ from django.http import Http404
 
 from accounts.models import User
 
+from . import definitions
 from .definitions import Questionnaire, Section
 from .models import Instrument, Response, Team
 
@@ -99,7 +100,7 @@ def instrument_page(*, slug: str, learner: User) -> InstrumentPage:
     Team instruments: the teams the learner belongs to for this instrument.
     """
     instrument = live_instrument(slug)
-    page = InstrumentPage(instrument=instrument, questionnaire=instrument.questionnaire())
+    page = InstrumentPage(instrument=instrument, questionnaire=definitions.for_live(instrument))
     if not learner.is_authenticated:
         return page
     if instrument.is_team:
@@ -124,9 +125,10 @@ def instrument_page(*, slug: str, learner: User) -> InstrumentPage:
     return page
 
 
-def draft_resume_section(response: Response) -> int:
-    """Where a learner carries on with a draft: its first section with a question unanswered."""
-    return first_unanswered_section(response.instrument.questionnaire(), answered_keys(response))
+def draft_resume_section(*, response: Response, instrument: Instrument) -> int:
+    """Where a learner carries on with a draft of the live `instrument`: its first section
+    with a question unanswered (one query)."""
+    return first_unanswered_section(definitions.for_live(instrument), answered_keys(response))
 
 
 @dataclass
@@ -179,10 +181,11 @@ def learner_response(*, learner: User, pk: int) -> Response:
 def question_page(*, response: Response, section: int) -> QuestionPage:
     """Section `section` (from 1) of the response's instrument as it is live now, or 404.
 
-    One query for the saved answers, plus the fixed few that reading the instrument's
-    StreamFields may need, whatever the number of questions.
+    One query for the saved answers, whatever the number of questions; the questionnaire is
+    the live revision's, built once per revision and process (`definitions.for_live`: the
+    first request for a revision reads it, one query more).
     """
-    questionnaire = response.instrument.questionnaire()
+    questionnaire = definitions.for_live(response.instrument)
     if not 1 <= section <= len(questionnaire.sections):
         raise Http404
     return QuestionPage(

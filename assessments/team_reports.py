@@ -40,10 +40,6 @@ def team_by_code(code: str) -> Team | None:
     return Team.objects.select_related("instrument").filter(join_code=normalised).first()
 
 
-def is_member(*, learner, team: Team) -> bool:
-    return TeamMembership.objects.filter(team=team, learner=learner).exists()
-
-
 def counted_responses(team: Team) -> QuerySet[Response]:
     """Each current member's latest submitted response for this team, and the one each
     former member left when they erased their account (kept anonymously, so that the

@@ -89,7 +89,8 @@ class StartView(View):
             response = services.response_start(learner=request.user, instrument=instrument)
         except services.AssessmentError as error:
             return unavailable(request, error)
-        return redirect(question_page_url(response.pk, taking.draft_resume_section(response)))
+        section = taking.draft_resume_section(response=response, instrument=instrument)
+        return redirect(question_page_url(response.pk, section))
 
 
 @method_decorator(never_cache, name="dispatch")

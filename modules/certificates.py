@@ -10,7 +10,6 @@ without shared storage.
 from __future__ import annotations
 
 import datetime
-import io
 import re
 from dataclasses import dataclass
 
@@ -20,17 +19,16 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Paragraph, Spacer
 
+from core import pdf as toolkit
 from core.codes import random_code
+from core.pdf import NHS_BLUE, SECONDARY, markup
 
 from .journal import LONDON, format_date
-from .journal import _markup as markup
 
 # Codes ---------------------------------------------------------------------------------
 
@@ -139,33 +137,28 @@ def certificate_details(certificate, *, service: str | None = None) -> Certifica
 
 # PDF -----------------------------------------------------------------------------------
 
-NHS_BLUE = colors.HexColor("#005eb8")
-SECONDARY = colors.HexColor("#4c6272")
-
 
 def _styles() -> dict[str, ParagraphStyle]:
+    """The toolkit's styles, centred and larger, as a certificate wants them."""
+    styles = toolkit.styles(alignment=TA_CENTER)
     base = ParagraphStyle(
-        "CertificateBody",
-        fontName="Helvetica",
-        fontSize=14,
-        leading=19,
-        alignment=TA_CENTER,
-        spaceAfter=4,
+        "CertificateBody", parent=styles["body"], fontSize=14, leading=19, spaceAfter=4
     )
+    bold = toolkit.FONT_BOLD
     return {
         "service": ParagraphStyle(
-            "CertificateService", parent=base, fontName="Helvetica-Bold", textColor=NHS_BLUE
+            "CertificateService", parent=base, fontName=bold, textColor=NHS_BLUE
         ),
         "title": ParagraphStyle(
-            "CertificateTitle", parent=base, fontName="Helvetica-Bold", fontSize=30, leading=36
+            "CertificateTitle", parent=base, fontName=bold, fontSize=30, leading=36
         ),
         "name": ParagraphStyle(
-            "CertificateName", parent=base, fontName="Helvetica-Bold", fontSize=26, leading=32
+            "CertificateName", parent=base, fontName=bold, fontSize=26, leading=32
         ),
         "module": ParagraphStyle(
             "CertificateModule",
             parent=base,
-            fontName="Helvetica-Bold",
+            fontName=bold,
             fontSize=20,
             leading=25,
             textColor=NHS_BLUE,
@@ -226,19 +219,13 @@ def render_pdf(details: CertificateDetails, *, compress: bool = True) -> bytes:
             styles["small"],
         ),
     ]
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=landscape(A4),
-        leftMargin=25 * mm,
-        rightMargin=25 * mm,
-        topMargin=25 * mm,
-        bottomMargin=20 * mm,
+    return toolkit.build(
+        story,
         title=_("Certificate of completion: %(module)s") % {"module": details.module_title},
         author=details.service_name,
         subject=details.learner_name,
-        lang="en-GB",
-        pageCompression=1 if compress else 0,
+        landscape_page=True,
+        margins=(25 * mm, 25 * mm, 20 * mm, 25 * mm),
+        on_page=_border,
+        compress=compress,
     )
-    document.build(story, onFirstPage=_border, onLaterPages=_border)
-    return buffer.getvalue()

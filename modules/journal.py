@@ -9,24 +9,20 @@ they never see anyone else's entries unless a caller passes them in.
 from __future__ import annotations
 
 import datetime
-import io
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import KeepTogether, Paragraph, Spacer
+
+from core import pdf as toolkit
+from core.pdf import markup as _markup
 
 from .models import JournalEntry
 
@@ -175,107 +171,32 @@ def render_markdown(
 
 # PDF ----------------------------------------------------------------------------------
 
-# Control characters other than tab and newline have no glyph and upset the paragraph
-# parser; everything else is kept. Helvetica covers Windows-1252 (curly quotes, dashes,
-# the pound and euro signs); other characters show as a box rather than failing.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def _markup(text: str) -> str:
-    """Learner or editor text made safe for ReportLab's paragraph markup."""
-    return escape(_CONTROL.sub("", text)).replace("\n", "<br/>")
-
 
 def _styles() -> dict[str, ParagraphStyle]:
-    sample = getSampleStyleSheet()
-    body = ParagraphStyle(
-        "JournalBody",
-        parent=sample["BodyText"],
-        fontName="Helvetica",
-        fontSize=11,
-        leading=15,
-        alignment=TA_LEFT,
-        spaceAfter=6,
-    )
+    """The toolkit's styles, named for the journal's parts."""
+    styles = toolkit.styles()
+    body = styles["body"]
     return {
-        "title": ParagraphStyle(
-            "JournalTitle",
-            parent=sample["Title"],
-            fontName="Helvetica-Bold",
-            fontSize=22,
-            leading=27,
-            alignment=TA_LEFT,
-            spaceAfter=6,
-        ),
-        "module": ParagraphStyle(
-            "JournalModule",
-            parent=sample["Heading2"],
-            fontName="Helvetica-Bold",
-            fontSize=16,
-            leading=20,
-            spaceBefore=14,
-            spaceAfter=6,
-            textColor=colors.HexColor("#005eb8"),
-        ),
-        "entry": ParagraphStyle(
-            "JournalEntry",
-            parent=sample["Heading3"],
-            fontName="Helvetica-Bold",
-            fontSize=13,
-            leading=17,
-            spaceBefore=10,
-            spaceAfter=2,
-        ),
+        "title": styles["title"],
+        "module": ParagraphStyle("JournalModule", parent=styles["heading"], spaceBefore=14),
+        "entry": ParagraphStyle("JournalEntry", parent=styles["subheading"], spaceBefore=10),
         "part": ParagraphStyle(
             "JournalPart",
-            parent=sample["Heading4"],
-            fontName="Helvetica-Bold",
-            fontSize=11,
-            leading=15,
+            parent=body,
+            fontName=toolkit.FONT_BOLD,
             spaceBefore=4,
             spaceAfter=2,
         ),
-        "meta": ParagraphStyle(
-            "JournalMeta",
-            parent=body,
-            fontSize=10,
-            leading=13,
-            textColor=colors.HexColor("#4c6272"),
-        ),
+        "meta": styles["small"],
         "prompt": ParagraphStyle(
-            "JournalPrompt",
-            parent=body,
-            fontName="Helvetica-Oblique",
-            leftIndent=4 * mm,
+            "JournalPrompt", parent=body, fontName=toolkit.FONT_ITALIC, leftIndent=4 * mm
         ),
         "body": body,
     }
 
 
-class _NumberedCanvas(canvas.Canvas):
-    """Draws 'Page n of m' on every page once the number of pages is known."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._page_states: list[dict] = []
-
-    def showPage(self):
-        self._page_states.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self):
-        total = len(self._page_states)
-        for state in self._page_states:
-            self.__dict__.update(state)
-            self.setFont("Helvetica", 9)
-            self.setFillColor(colors.HexColor("#4c6272"))
-            self.drawRightString(
-                A4[0] - 20 * mm,
-                12 * mm,
-                _("Page %(page)s of %(total)s") % {"page": self._pageNumber, "total": total},
-            )
-            super().showPage()
-        super().save()
+def _page_label(page: int, total: int) -> str:
+    return _("Page %(page)s of %(total)s") % {"page": page, "total": total}
 
 
 def render_pdf(
@@ -322,22 +243,15 @@ def render_pdf(
                 by = _("By %(date)s") % {"date": format_date(entry.due_on)}
                 story.append(Paragraph(f"<b>{_markup(by)}</b>", styles["body"]))
 
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=20 * mm,
-        bottomMargin=22 * mm,
+    return toolkit.build(
+        story,
         title=_("Learning journal"),
         author=learner_name,
         subject=_("Reflections, action commitments and learning cycles"),
-        lang="en-GB",
-        pageCompression=1 if compress else 0,
+        margins=(toolkit.MARGIN, toolkit.MARGIN, 22 * mm, toolkit.MARGIN),
+        page_label=_page_label,
+        compress=compress,
     )
-    document.build(story, canvasmaker=_NumberedCanvas)
-    return buffer.getvalue()
 
 
 def _answer_paragraph(text: str, styles: dict[str, ParagraphStyle]) -> Paragraph:

@@ -122,6 +122,29 @@ def small_instrument(**overrides) -> Instrument:
     return build_instrument(**spec)
 
 
+def forty_item_instrument(size: int = 40) -> Instrument:
+    """`size` agreement questions over four dimensions and four sections."""
+    names = ["Listening", "Understanding", "Empathising", "Helping"]
+    bands = [(4, 5, "Strong"), (3, "3.99", "Growing"), (1, "2.99", "Starting")]
+    per_section = size // 4
+    return build_instrument(
+        slug=f"pulse-{size}",
+        title=f"Pulse {size}",
+        scale=AGREEMENT,
+        dimensions=[dimension(name, bands=bands) for name in names],
+        sections=[
+            (
+                name,
+                [
+                    (f"{name} question {number}.", name, number % 3 == 0)
+                    for number in range(1, per_section + 1)
+                ],
+            )
+            for name in names
+        ],
+    )
+
+
 def keys_of(instrument: Instrument) -> list[str]:
     """The question keys of the instrument's live version, in the order learners see them."""
     return [question.key for question in instrument.questionnaire().questions]

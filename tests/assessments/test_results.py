@@ -22,7 +22,14 @@ from assessments import pdf, selectors, services
 from assessments.models import Instrument, Response
 from tests.factories import UserFactory
 
-from .factories import AGREEMENT, build_instrument, dimension, small_instrument, submit
+from .factories import (
+    AGREEMENT,
+    build_instrument,
+    dimension,
+    forty_item_instrument,
+    small_instrument,
+    submit,
+)
 
 UTC = datetime.UTC
 
@@ -584,6 +591,23 @@ def test_result_and_history_pages_cost_the_same_queries_for_1_or_8_attempts(home
     (few_result, few_history), (many_result, many_history) = runs
     assert len(few_result) == len(many_result) <= 9, "\n".join(many_result)
     assert len(few_history) == len(many_history) <= 8, "\n".join(many_history)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", [6, 40])
+def test_the_result_page_costs_the_same_for_6_or_40_questions_and_1_or_8_attempts(home_page, size):
+    """No query per question, dimension or earlier attempt (see the test above for what
+    the queries are)."""
+    instrument = small_instrument() if size == 6 else forty_item_instrument(size)
+    counts = []
+    for attempts in (1, 8):
+        learner = UserFactory()
+        for number in range(attempts):
+            latest = submit(learner, instrument, number % 3 + 1)
+        counts.append(queries_for(result_url(latest), learner))
+
+    few, many = counts
+    assert len(few) == len(many) <= 9, "\n".join(many)
 
 
 @pytest.mark.django_db

@@ -2,6 +2,7 @@
 
 import copy
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -9,12 +10,12 @@ from django.test.utils import CaptureQueriesContext
 
 from assessments import definitions, services
 from assessments.models import Answer, DimensionScore, Instrument, Response
+from tests.factories import UserFactory
 
 from .factories import (
-    AGREEMENT,
     answers,
-    build_instrument,
     dimension,
+    forty_item_instrument,
     keys_of,
     small_instrument,
     submit,
@@ -264,38 +265,36 @@ def test_share_is_off_by_default_and_only_for_ones_own_submitted_result(
 # Queries --------------------------------------------------------------------------------
 
 
-def forty_item_instrument(size: int = 40) -> Instrument:
-    """`size` agreement questions over four dimensions and four sections."""
-    names = ["Listening", "Understanding", "Empathising", "Helping"]
-    bands = [(4, 5, "Strong"), (3, "3.99", "Growing"), (1, "2.99", "Starting")]
-    per_section = size // 4
-    return build_instrument(
-        slug=f"pulse-{size}",
-        title=f"Pulse {size}",
-        scale=AGREEMENT,
-        dimensions=[dimension(name, bands=bands) for name in names],
-        sections=[
-            (
-                name,
-                [
-                    (f"{name} question {number}.", name, number % 3 == 0)
-                    for number in range(1, per_section + 1)
-                ],
-            )
-            for name in names
-        ],
-    )
+# One transaction: lock the response (reading its instrument in the same query), one bulk
+# upsert of the answers, one bulk insert of the scores, one update of the response. Four
+# statements, plus a savepoint and its release (inside the test's own transaction).
+SUBMIT_QUERIES = 6
+# Submitting the last page after saving the others: the saved answers are read back too.
+SUBMIT_AFTER_SAVING_QUERIES = SUBMIT_QUERIES + 1
+# The first submission of a revision in a process reads the revision to build and cache its
+# questionnaire: one query more, once.
+SUBMIT_COLD_CACHE_QUERIES = SUBMIT_QUERIES + 1
 
 
-# One transaction: lock the response, read the live instrument and the stored answers, one
-# bulk upsert of the answers, one bulk insert of the scores, one update of the response.
-# Six statements, plus a savepoint and its release (inside the test's own transaction).
-SUBMIT_QUERIES = 8
+def warm(instrument: Instrument) -> None:
+    """Cache the live revision's questionnaire, as any earlier request in the process has."""
+    definitions.for_live(instrument)
 
 
+def earlier_attempts(learner, instrument: Instrument, count: int) -> None:
+    for number in range(count):
+        submit(learner, instrument, value=number % 5 + 1)
+
+
+@pytest.mark.parametrize("earlier", [0, 6])
 @pytest.mark.parametrize("size", [8, 40])
-def test_submitting_takes_a_fixed_number_of_queries(learner, size, django_assert_num_queries):
+def test_submitting_takes_a_fixed_number_of_queries(
+    learner, size, earlier, django_assert_num_queries
+):
+    """The same for 8 or 40 questions, after no or six earlier attempts."""
     instrument = forty_item_instrument(size)
+    earlier_attempts(learner, instrument, earlier)
+    warm(instrument)
     response = services.response_start(learner=learner, instrument=instrument)
     given = answers(instrument, lambda index, _key: index % 5 + 1)
 
@@ -304,16 +303,97 @@ def test_submitting_takes_a_fixed_number_of_queries(learner, size, django_assert
 
     assert response.answers.count() == size
     assert response.scores.count() == 4
+    assert Response.objects.submitted().filter(learner=learner).count() == earlier + 1
+
+
+@pytest.mark.parametrize("earlier", [0, 6])
+@pytest.mark.parametrize("size", [8, 40])
+def test_submitting_the_last_page_after_saving_the_others_takes_one_more_query(
+    learner, size, earlier, django_assert_num_queries
+):
+    instrument = forty_item_instrument(size)
+    earlier_attempts(learner, instrument, earlier)
+    warm(instrument)
+    response = services.response_start(learner=learner, instrument=instrument)
+    given = answers(instrument, 2)
+    keys = list(given)
+    services.answers_save(response=response, answers={key: given[key] for key in keys[:-2]})
+
+    with django_assert_num_queries(SUBMIT_AFTER_SAVING_QUERIES):
+        services.response_submit(response=response, answers=dict.fromkeys(keys[-2:], 4))
+
+    assert response.answers.count() == size
+    assert sorted(response.answers.values_list("value", flat=True)) == [2] * (size - 2) + [4, 4]
+    assert response.scores.count() == 4
 
 
 def test_the_submit_query_count_names_each_statement(learner):
     """The statements behind SUBMIT_QUERIES, so a change in them is easy to see."""
     instrument = forty_item_instrument(40)
+    warm(instrument)
     response = services.response_start(learner=learner, instrument=instrument)
+    given = answers(instrument, 4)
 
     with CaptureQueriesContext(connection) as queries:
-        services.response_submit(response=response, answers=answers(instrument, 4))
+        services.response_submit(response=response, answers=given)
 
     statements = [query["sql"].split()[0].upper() for query in queries.captured_queries]
-    assert statements.count("INSERT") == 2, statements  # answers, scores: bulk, once each
+    assert statements == ["SAVEPOINT", "SELECT", "INSERT", "INSERT", "UPDATE", "RELEASE"]
+    lock = queries.captured_queries[1]["sql"]
+    assert '"assessments_instrument"' in lock
+    assert '"assessments_instrument"."items"' not in lock  # the cached questionnaire has it
     assert len(statements) == SUBMIT_QUERIES
+
+
+@pytest.mark.parametrize("size", [8, 40])
+def test_the_first_submission_of_a_revision_reads_it_once(learner, size, django_assert_num_queries):
+    instrument = forty_item_instrument(size)
+    definitions.forget_revision(instrument.live_revision_id)
+    first, second = (
+        services.response_start(learner=UserFactory(), instrument=instrument) for _ in range(2)
+    )
+    given = answers(instrument, 3)
+
+    with django_assert_num_queries(SUBMIT_COLD_CACHE_QUERIES):
+        services.response_submit(response=first, answers=given)
+    with django_assert_num_queries(SUBMIT_QUERIES):
+        services.response_submit(response=second, answers=given)
+
+
+# The questionnaire cache -------------------------------------------------------------------
+
+
+def test_submissions_build_the_questionnaire_once_per_live_revision(learner):
+    instrument = forty_item_instrument(40)
+    given = answers(instrument, 3)
+
+    def submitted() -> Response:
+        draft = services.response_start(learner=learner, instrument=instrument)
+        return services.response_submit(response=draft, answers=given)
+
+    with mock.patch("assessments.definitions.build", wraps=definitions.build) as build:
+        for _ in range(3):
+            submitted()
+        assert build.call_count == 1
+        republish(instrument, text="A reworded first question.", bands=[(1, 5, "Any")])
+        build.reset_mock()
+        later = submitted()
+        assert build.call_count == 1
+
+    assert later.revision_id == instrument.live_revision_id
+    assert set(later.scores.values_list("band_label", flat=True)) == {"Any"}
+
+
+def test_the_cached_questionnaire_is_what_the_live_instrument_says(instrument):
+    assert definitions.for_live(instrument) == definitions.build(instrument)
+
+
+def test_saving_a_revision_forgets_what_was_cached_under_its_id(instrument):
+    """An id can come back after a rolled-back transaction; its content is then new."""
+    revision = instrument.live_revision
+    cached = definitions.for_revision(revision, Instrument)
+    assert definitions.for_revision(revision, Instrument) is cached
+
+    revision.save()
+
+    assert definitions.for_revision(revision, Instrument) is not cached

@@ -12,8 +12,7 @@ from assessments import services
 from assessments.models import Answer, DimensionScore, Instrument, Response
 from tests.factories import UserFactory
 
-from .factories import answers, keys_of, small_instrument, submit
-from .test_services import forty_item_instrument
+from .factories import answers, forty_item_instrument, keys_of, small_instrument, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -497,9 +496,13 @@ def test_the_question_page_takes_a_fixed_number_of_queries(
 def test_saving_a_page_takes_a_fixed_number_of_queries(
     signed_in, learner, size, django_assert_max_num_queries
 ):
+    """Session, user, the response with its instrument, the saved answers, then in one
+    transaction (savepoint and release) the response locked with its instrument, the
+    answers' upsert and the draft's `updated_at`. The setup's save cached the
+    questionnaire, as an earlier request would have."""
     _instrument, draft, keys = question_page_setup(learner, size)
 
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(9):
         response = signed_in.post(page_url(draft, 1), posted(dict.fromkeys(keys, 2)))
 
     assert response.status_code == 302
@@ -523,7 +526,9 @@ def test_submitting_takes_a_fixed_number_of_queries(
     )
     data = posted({question.key: 2 for question in last.questions}, "submit")
 
-    with django_assert_max_num_queries(12):
+    # As saving, but the saved answers are read back under the lock, then the scores are
+    # inserted and the response pinned, in place of the draft's `updated_at`.
+    with django_assert_max_num_queries(11):
         response = signed_in.post(page_url(draft, last.number), data)
 
     assert response.url == result_url(draft)

@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.roles import PROGRAMME_LEAD
 from modules.journal import group_by_module, render_markdown, render_pdf
 from modules.models import JournalEntry
+from tests.core.pdf_text import read_pdf
 from tests.factories import UserFactory
 from tests.modules.factories import JournalEntryFactory, LessonPageFactory, ModulePageFactory
 
@@ -358,8 +359,8 @@ def test_markdown_and_pdf_keep_learner_text_verbatim(learner, lesson):
     assert "#### Plan\n\nAsk one question at each huddle.\n" in markdown
     assert "#### Reflect\n\nSilence is not agreement.\n" in markdown
     assert pdf.startswith(b"%PDF-")
-    # Windows-1252 in Helvetica: curly quotes \223 \224 and the en dash \226.
-    assert b"(Say \\223thank you\\224 \\226 often.) Tj" in pdf
+    # Curly quotes and the en dash, drawn in the bundled font and read back as themselves.
+    assert "Say “thank you” – often." in read_pdf(pdf).text.splitlines()
     # Markup in the learner's text is drawn as text (in runs split at "<" and ">").
     assert (
         b"(# not a heading, <) Tj (b) Tj (>) Tj (not bold) Tj (<) Tj (/b) Tj (> & \\(kept\\)) Tj"
