@@ -146,15 +146,20 @@ class LessonPage(Page):
         verbose_name = _("lesson")
 
     def serve(self, request, *args, **kwargs):
-        from .views import lesson_refusal
+        from . import lessons
 
-        return lesson_refusal(request) or super().serve(request, *args, **kwargs)
+        navigation = lessons.lesson_navigation(self)
+        if refusal := lessons.lesson_refusal(request, self, navigation, routed=True):
+            return lessons.refusal_response(request, refusal)
+        if request.method == "GET":
+            lessons.visit_record(request, self, navigation.module)
+        return super().serve(request, *args, navigation=navigation, **kwargs)
 
-    def get_context(self, request, *args, bound_forms=None, **kwargs):
-        from .views import lesson_context
+    def get_context(self, request, *args, bound_forms=None, navigation=None, **kwargs):
+        from .lessons import lesson_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(lesson_context(request, self, bound_forms))
+        context.update(lesson_context(request, self, bound_forms, navigation))
         return context
 
 
