@@ -20,6 +20,18 @@ from wagtail.search import index
 from .blocks import LessonBodyBlock
 
 
+def _route_to_child(parent: Page, child_type: type[Page], request, path_components):
+    """`Page.route`, for a parent whose children are all of one page type: the child is
+    fetched as that type in one query, where Wagtail fetches the page, then its specific
+    type. Anything else (no such child) goes to Wagtail's own routing."""
+    if path_components:
+        child = child_type.objects.child_of(parent).filter(slug=path_components[0]).first()
+        if child is not None:
+            child._cached_parent_obj = parent  # as Page.route does: get_parent() is free
+            return child.route(request, path_components[1:])
+    return Page.route(parent, request, path_components)
+
+
 class ProgrammePage(Page):
     """A theme such as "Systems and relational leadership", holding modules."""
 
@@ -40,6 +52,9 @@ class ProgrammePage(Page):
 
     class Meta:
         verbose_name = _("programme")
+
+    def route(self, request, path_components):
+        return _route_to_child(self, ModulePage, request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import programme_modules, programme_progress_for_learner
@@ -119,6 +134,9 @@ class ModulePage(Page):
 
     class Meta:
         verbose_name = _("module")
+
+    def route(self, request, path_components):
+        return _route_to_child(self, LessonPage, request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import module_lessons, module_progress_for_learner
