@@ -488,3 +488,18 @@ def test_lesson_page_queries_are_fixed_however_many_answers_and_learners(
 
     assert len(few) == len(many) == LESSON_PAGE_QUERIES, "\n".join(many)
     assert not any(sql.startswith(("INSERT", "UPDATE", "DELETE")) for sql in many)
+
+
+@pytest.mark.django_db
+def test_a_lesson_of_text_alone_reads_no_answers(home_page, learner, client):
+    _p, module, _lessons = build_module(home_page, lessons=1)
+    reading = publish(
+        module,
+        LessonPage(title="Reading", slug="reading", body=[("rich_text", "<p>Read on.</p>")]),
+    )
+    client.force_login(learner)
+
+    queries = lesson_queries(client, reading.url)
+
+    assert len(queries) == LESSON_PAGE_QUERIES - 3, "\n".join(queries)
+    assert not any("modules_journalentry" in sql for sql in queries)
