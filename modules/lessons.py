@@ -21,8 +21,9 @@ What is cached (Django's cache: local memory in tests, Redis in production):
   per module and page-tree version; the version changes whenever any page is published,
   unpublished, moved or deleted (`signal_handlers`), so such a change shows at once;
 - the HTML of a lesson's non-interactive blocks, per lesson, live revision, language and
-  page-tree version (rich text links to other pages follow the tree). Previews render
-  unsaved content and never read or fill it;
+  page-tree version (rich text links to other pages follow the tree; the version also
+  changes when an image or document is saved or deleted). Previews render unsaved
+  content and never read or fill it;
 - that a learner has a confirmed email address (only ever "yes", and forgotten whenever
   one of their email addresses changes).
 """

@@ -7,6 +7,8 @@ signals are the one place that sees every case; the handlers only call the servi
 
 from allauth.account.models import EmailAddress
 from django.db.models.signals import post_delete, post_save, pre_delete
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -15,8 +17,9 @@ from .models import LessonPage, ModulePage
 
 
 def on_any_page_changed(sender, instance, **kwargs):
-    """A page was published, unpublished, moved or deleted: cached navigation and lesson
-    bodies (which link to pages) are out of date."""
+    """A page was published, unpublished, moved or deleted, or an image or document
+    changed: cached navigation and lesson bodies (which link to pages and show images and
+    documents) are out of date."""
     lessons.tree_changed()
 
 
@@ -67,5 +70,10 @@ def connect() -> None:
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(on_any_page_changed, dispatch_uid="modules.lessons.tree_changed")
     post_delete.connect(on_page_deleted, dispatch_uid="modules.lessons.page_deleted")
+    # A lesson's cached HTML holds image renditions' and documents' URLs, which change
+    # when their file is replaced.
+    for model in (get_image_model(), get_document_model()):
+        for signal in (post_save, post_delete):
+            signal.connect(on_any_page_changed, sender=model)
     for signal in (post_save, post_delete):
         signal.connect(on_email_address_changed, sender=EmailAddress)

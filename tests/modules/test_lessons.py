@@ -503,3 +503,30 @@ def test_a_lesson_of_text_alone_reads_no_answers(home_page, learner, client):
 
     assert len(queries) == LESSON_PAGE_QUERIES - 3, "\n".join(queries)
     assert not any("modules_journalentry" in sql for sql in queries)
+
+
+@pytest.mark.django_db
+def test_a_replaced_document_shows_its_new_link_at_once(signed_in, home_page):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    document = get_document_model().objects.create(
+        title="Stakeholder map", file=ContentFile(b"first", name="stakeholder-map.pdf")
+    )
+    _p, module, _lessons = build_module(home_page, lessons=1)
+    lesson = publish(
+        module,
+        LessonPage(
+            title="Mapping",
+            slug="mapping",
+            body=[("resource", {"document": document, "description": ""})],
+        ),
+    )
+    assert "stakeholder-map" in signed_in.get(lesson.url).content.decode()
+
+    document.file = ContentFile(b"second", name="system-map.pdf")
+    document.save()
+
+    html = signed_in.get(lesson.url).content.decode()
+    assert "system-map" in html
+    assert "stakeholder-map" not in html
