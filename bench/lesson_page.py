@@ -303,8 +303,9 @@ def bare_template():
     return engines["django"].from_string(BARE_TEMPLATE)
 
 
-def bare_page(request, path):
-    """What `wagtail.views.serve` does, then the body alone in a minimal template.
+def bare_page(request, path, template=None):
+    """What `wagtail.views.serve` does, then the body alone in a minimal template (or in
+    `template`, given by name).
 
     Routing and the `before_serve_page` and `on_serve_page` hooks (view restrictions)
     run as for any Wagtail page; only `page.serve` is replaced.
@@ -320,7 +321,9 @@ def bare_page(request, path):
     page, args, kwargs = route
 
     def render(page, request, args, kwargs):
-        return TemplateResponse(request, bare_template(), Page.get_context(page, request))
+        return TemplateResponse(
+            request, template or bare_template(), Page.get_context(page, request)
+        )
 
     chain = render
     for fn in reversed(hooks.get_hooks("on_serve_page")):

@@ -187,11 +187,6 @@ class LearningCycleBlock(blocks.StructBlock):
         template = "modules/blocks/learning_cycle.html"
 
 
-INTERACTIVE_BLOCK_TYPES = frozenset(
-    {"reflection", "action_commitment", "checklist", "knowledge_check", "learning_cycle"}
-)
-
-
 class SelfAssessmentBlock(blocks.StructBlock):
     """A link from a lesson to a self-assessment, with a line on why to take it now."""
 

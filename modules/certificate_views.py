@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from accounts.data_exports import service_name
+
 from .certificates import (
     certificate_details,
     completion_date,
@@ -72,9 +74,8 @@ class CertificateDownloadView(View):
         certificate = Certificate.objects.filter(code=stored, learner=request.user).first()
         if certificate is None:
             raise Http404
-        response = HttpResponse(
-            render_pdf(certificate_details(certificate)), content_type="application/pdf"
-        )
+        details = certificate_details(certificate, service=service_name())
+        response = HttpResponse(render_pdf(details), content_type="application/pdf")
         filename = download_filename(certificate.module_title)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return _noindex(response)

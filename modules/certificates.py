@@ -109,28 +109,16 @@ class CertificateDetails:
     verification_url: str
 
 
-def service_name() -> str:
-    """The service's name from the default site's settings, without a request."""
-    from wagtail.models import Site
-
-    from home.models import SiteSettings
-
-    site = Site.objects.filter(is_default_site=True).first()
-    if site is not None:
-        name = SiteSettings.for_site(site).service_name
-        if name:
-            return name
-    return settings.WAGTAIL_SITE_NAME
-
-
-def certificate_details(certificate, *, service: str | None = None) -> CertificateDetails:
+def certificate_details(certificate, *, service: str) -> CertificateDetails:
+    """What the certificate prints. `service` is the service's name, which the caller
+    reads from the site's settings (`accounts.data_exports.service_name`)."""
     return CertificateDetails(
         learner_name=certificate.learner_name,
         module_title=certificate.module_title,
         completed_at=certificate.completed_at,
         estimated_minutes=certificate.estimated_minutes,
         code=certificate.code,
-        service_name=service if service is not None else service_name(),
+        service_name=service,
         verification_url=verification_url(certificate.code),
     )
 

@@ -2,10 +2,8 @@
 
 import re
 
-from allauth.account.models import EmailAddress
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -13,7 +11,7 @@ from django.views.generic import TemplateView
 
 from . import services
 from .dashboard import my_learning
-from .models import LessonPage, ModulePage
+from .lessons import beacon_refusal, lesson_for_post
 
 # The most seconds one report may claim: more than this is not a browser's honest count.
 # Anything between the per-visit cap and this is accepted and counted as the cap.
@@ -45,20 +43,16 @@ class LessonTimeView(View):
     http_method_names = ["post"]
 
     def post(self, request, lesson_id: int):
-        user = request.user
-        if not user.is_authenticated or not (
-            EmailAddress.objects.filter(user=user, verified=True).exists()
-        ):
-            raise PermissionDenied
-        lesson = LessonPage.objects.live().public().filter(pk=lesson_id).first()
-        module = ModulePage.objects.parent_of(lesson).first() if lesson is not None else None
-        if module is None:
-            raise Http404
+        opened, refusal = lesson_for_post(request, lesson_id)
+        if opened is None or refusal is not None:
+            beacon_refusal(refusal)
         seconds = _reported_seconds(request.POST.get("seconds"))
         if seconds is None:
             return HttpResponseBadRequest(
                 f"seconds must be a whole number from 1 to {MAX_REPORTED_SECONDS}.",
                 content_type="text/plain",
             )
-        services.lesson_time_record(learner=user, lesson=lesson, module=module, seconds=seconds)
+        services.lesson_time_record(
+            learner=request.user, lesson=opened.lesson, module=opened.module, seconds=seconds
+        )
         return HttpResponse(status=204)

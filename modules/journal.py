@@ -67,11 +67,6 @@ def group_by_module(entries: Iterable[JournalEntry]) -> list[JournalModule]:
     ]
 
 
-def lesson_is_live(entry: JournalEntry) -> bool:
-    """Whether the entry's lesson still exists and is published (so it can be linked)."""
-    return entry.lesson is not None and entry.lesson.live
-
-
 # Formatting shared by the page and the downloads --------------------------------------
 
 # The same formats as the template filters on the journal page.

@@ -5,6 +5,8 @@ a learner's answers or walking the tree for a lesson page is done in `selectors.
 saving answers in `services.py`.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +20,33 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import LessonBodyBlock
+
+
+class _Reads:
+    """Where the pages find their reads and the lesson guard: `modules.selectors` and
+    `modules.lessons`, handed over by `ModulesConfig.ready()`.
+
+    Those modules import these models, so this one never imports them back: the import
+    graph stays one-way (tests/test_import_graph.py), and the pages still only delegate.
+    """
+
+    selectors: Any = None
+    lessons: Any = None
+
+
+reads = _Reads()
+
+
+def _route_to_child(parent: Page, child_type: type[Page], request, path_components):
+    """`Page.route`, for a parent whose children are all of one page type: the child is
+    fetched as that type in one query, where Wagtail fetches the page, then its specific
+    type. Anything else (no such child) goes to Wagtail's own routing."""
+    if path_components:
+        child = child_type.objects.child_of(parent).filter(slug=path_components[0]).first()
+        if child is not None:
+            child._cached_parent_obj = parent  # as Page.route does: get_parent() is free
+            return child.route(request, path_components[1:])
+    return Page.route(parent, request, path_components)
 
 
 class ProgrammePage(Page):
@@ -41,12 +70,13 @@ class ProgrammePage(Page):
     class Meta:
         verbose_name = _("programme")
 
-    def get_context(self, request, *args, **kwargs):
-        from .selectors import programme_modules, programme_progress_for_learner
+    def route(self, request, path_components):
+        return _route_to_child(self, ModulePage, request, path_components)
 
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["modules"] = programme_modules(self)
-        context["listings"] = programme_progress_for_learner(
+        context["modules"] = reads.selectors.programme_modules(self)
+        context["listings"] = reads.selectors.programme_progress_for_learner(
             learner=request.user, modules=context["modules"]
         )
         return context
@@ -120,12 +150,13 @@ class ModulePage(Page):
     class Meta:
         verbose_name = _("module")
 
-    def get_context(self, request, *args, **kwargs):
-        from .selectors import module_lessons, module_progress_for_learner
+    def route(self, request, path_components):
+        return _route_to_child(self, LessonPage, request, path_components)
 
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["lessons"] = module_lessons(self)
-        context["progress"] = module_progress_for_learner(
+        context["lessons"] = reads.selectors.module_lessons(self)
+        context["progress"] = reads.selectors.module_progress_for_learner(
             learner=request.user, module=self, lessons=context["lessons"]
         )
         context["prerequisites"] = self.prerequisites.live().only("title", "url_path", "path")
@@ -146,15 +177,17 @@ class LessonPage(Page):
         verbose_name = _("lesson")
 
     def serve(self, request, *args, **kwargs):
-        from .views import lesson_refusal
+        lessons = reads.lessons
+        navigation = lessons.lesson_navigation(self)
+        if refusal := lessons.lesson_refusal(request, self, navigation, routed=True):
+            return lessons.refusal_response(request, refusal)
+        if request.method == "GET":
+            lessons.visit_record(request, self, navigation.module)
+        return super().serve(request, *args, navigation=navigation, **kwargs)
 
-        return lesson_refusal(request) or super().serve(request, *args, **kwargs)
-
-    def get_context(self, request, *args, bound_forms=None, **kwargs):
-        from .views import lesson_context
-
+    def get_context(self, request, *args, bound_forms=None, navigation=None, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(lesson_context(request, self, bound_forms))
+        context.update(reads.lessons.lesson_context(request, self, bound_forms, navigation))
         return context
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from accounts.data_exports import service_name
 from accounts.privacy import Claim, ExportFile, Provider, iso
 
 from . import certificates, journal
@@ -182,7 +183,7 @@ class ModulesPrivacy(Provider):
                 journal.journal_entries_for(user), learner_name=name, today=today
             ).encode(),
         )
-        service = certificates.service_name()
+        service = service_name()
         used: set[str] = set()
         for certificate in Certificate.objects.filter(learner=user).order_by("issued_at", "pk"):
             filename = _unique(certificates.download_filename(certificate.module_title), used)

@@ -49,29 +49,38 @@ class LessonAnswers:
     attempts: dict[str, list[KnowledgeCheckAttempt]] = field(default_factory=dict)
 
 
+# Which answers each interactive block type keeps.
+JOURNAL_BLOCK_TYPES = frozenset({"reflection", "action_commitment", "learning_cycle"})
+
+
 def lesson_answers(*, learner: User, lesson: LessonPage) -> LessonAnswers:
-    """Everything this learner has saved in this lesson (three queries, any lesson size).
+    """Everything this learner has saved in this lesson: at most three queries, any lesson
+    size, and none for the kinds of answer the lesson has no block for.
 
     Only the learner's own rows are ever read: every query filters on `learner`.
     """
     if not learner.is_authenticated:
         return LessonAnswers()
-    attempts: dict[str, list[KnowledgeCheckAttempt]] = defaultdict(list)
-    for attempt in KnowledgeCheckAttempt.objects.filter(learner=learner, lesson=lesson).order_by(
-        "-created_at", "-pk"
-    ):
-        attempts[attempt.block_id].append(attempt)
-    return LessonAnswers(
-        journal={
+    block_types = {block.block_type for block in lesson.body}
+    answers = LessonAnswers()
+    if block_types & JOURNAL_BLOCK_TYPES:
+        answers.journal = {
             entry.block_id: entry
             for entry in JournalEntry.objects.filter(learner=learner, lesson=lesson)
-        },
-        checklists={
+        }
+    if "checklist" in block_types:
+        answers.checklists = {
             progress.block_id: progress
             for progress in ChecklistProgress.objects.filter(learner=learner, lesson=lesson)
-        },
-        attempts=dict(attempts),
-    )
+        }
+    if "knowledge_check" in block_types:
+        attempts: dict[str, list[KnowledgeCheckAttempt]] = defaultdict(list)
+        for attempt in KnowledgeCheckAttempt.objects.filter(
+            learner=learner, lesson=lesson
+        ).order_by("-created_at", "-pk"):
+            attempts[attempt.block_id].append(attempt)
+        answers.attempts = dict(attempts)
+    return answers
 
 
 def module_lessons(module: ModulePage) -> list[LessonPage]:

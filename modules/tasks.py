@@ -8,6 +8,7 @@ import logging
 
 from django_tasks import task
 
+from . import certificate_services
 from .models import Enrolment
 
 logger = logging.getLogger(__name__)
@@ -20,14 +21,12 @@ def certificate_generate(enrolment_id: int, regenerate: bool = False) -> str | N
     Returns the certificate's code, or None if there is nothing to certify any more (the
     enrolment was deleted, or a lesson was marked not complete before the task ran).
     """
-    from . import services
-
     enrolment = Enrolment.objects.filter(pk=enrolment_id, completed_at__isnull=False).first()
     if enrolment is None:
         return None
     if regenerate:
-        return services.certificate_regenerate(enrolment=enrolment).code
-    return services.certificate_issue(enrolment=enrolment).code
+        return certificate_services.certificate_regenerate(enrolment=enrolment).code
+    return certificate_services.certificate_issue(enrolment=enrolment).code
 
 
 @task()
@@ -39,8 +38,6 @@ def module_certificates_regenerate_all(module_id: int) -> int:
     One enrolment that fails does not stop the rest; if any failed, this raises at the end,
     so that the failed tasks report shows it.
     """
-    from . import services
-
     enrolments = Enrolment.objects.filter(module_id=module_id, completed_at__isnull=False)
     done = failed = 0
     for enrolment_id in enrolments.order_by("pk").values_list("pk", flat=True).iterator():
@@ -48,7 +45,7 @@ def module_certificates_regenerate_all(module_id: int) -> int:
         if enrolment is None:
             continue
         try:
-            services.certificate_regenerate(enrolment=enrolment)
+            certificate_services.certificate_regenerate(enrolment=enrolment)
         except Exception:
             logger.exception("Regenerating the certificate of enrolment %s failed", enrolment_id)
             failed += 1

@@ -1,13 +1,8 @@
 """The lesson page for a learner, the posts that save answers and progress, and the
 module-complete page."""
 
-from dataclasses import dataclass
-from typing import Any
-
-from allauth.account.models import EmailAddress
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -16,75 +11,31 @@ from django.views import View
 
 from . import services
 from .interactions import INTERACTIONS
-from .models import LessonCompletion, LessonPage, ModulePage
+from .lessons import (
+    OpenLesson,
+    learner_refusal,
+    lesson_for_post,
+    module_refusal,
+    refusal_response,
+)
+from .models import ModulePage
 from .selectors import (
     completed_enrolment,
     learner_certificate,
-    lesson_answers,
-    lesson_module,
-    lesson_navigation,
     module_lessons,
     module_next,
 )
 
 
-@dataclass
-class BodyItem:
-    """One block of a lesson body, with its form and saved answer if it is interactive."""
-
-    block: Any
-    form: Any = None
-    saved: Any = None
-
-    @property
-    def anchor(self) -> str:
-        return f"block-{self.block.id}"
-
-
-def lesson_refusal(request, next_url: str | None = None):
-    """None if the visitor may open lessons; otherwise where to send them.
-
-    Lessons are for signed-in learners with a confirmed email address. `next_url` is where
-    signing in returns to (a page to GET, for refusals of a post); the request's own path
-    by default.
-    """
-    user = request.user
-    if not user.is_authenticated:
-        return redirect_to_login(next_url or request.get_full_path())
-    if not EmailAddress.objects.filter(user=user, verified=True).exists():
-        messages.info(request, _("Confirm your email address to open lessons."))
-        return redirect("account_email")
-    return None
-
-
-def lesson_context(request, lesson: LessonPage, bound_forms: dict | None = None) -> dict:
-    """The lesson's place in its module and its body, with the learner's saved answers."""
-    bound_forms = bound_forms or {}
-    is_preview = getattr(request, "is_preview", False)
-    answers = lesson_answers(learner=request.user, lesson=lesson)
-    items = []
-    for block in lesson.body:
-        interaction = INTERACTIONS.get(block.block_type)
-        if interaction is None:
-            items.append(BodyItem(block))
-            continue
-        form = bound_forms.get(block.id) or interaction.form_class(
-            block=block, prefix=block.id, initial=interaction.initial(block, answers)
-        )
-        items.append(BodyItem(block, form=form, saved=interaction.saved(block, answers)))
-    navigation = lesson_navigation(lesson)
-    completion = None
-    learner = request.user
-    if not is_preview and learner.is_authenticated and navigation.module is not None:
-        if request.method == "GET":
-            services.lesson_visit(learner=learner, lesson=lesson, module=navigation.module)
-        completion = LessonCompletion.objects.filter(learner=learner, lesson=lesson).first()
-    return {
-        "navigation": navigation,
-        "body_items": items,
-        "is_preview": is_preview,
-        "completion": completion,
-    }
+def guarded_post(request, lesson_id: int) -> tuple[OpenLesson | None, HttpResponse | None]:
+    """The lesson a post is about, if the lesson guard lets this request use it; otherwise
+    the refusal (a 404, or a redirect to sign in or confirm the email address, then back
+    to the lesson page)."""
+    opened, refusal = lesson_for_post(request, lesson_id)
+    if refusal is not None:
+        next_url = opened.lesson.get_url(request) if opened is not None else None
+        return None, refusal_response(request, refusal, next_url=next_url)
+    return opened, None
 
 
 class LessonAnswerView(View):
@@ -93,9 +44,10 @@ class LessonAnswerView(View):
     http_method_names = ["post"]
 
     def post(self, request, lesson_id: int, block_id: str):
-        lesson, module = accessible_lesson(lesson_id)
-        if refusal := lesson_refusal(request, next_url=lesson.get_url(request)):
+        opened, refusal = guarded_post(request, lesson_id)
+        if opened is None:
             return refusal
+        lesson, module = opened.lesson, opened.module
         block = next((block for block in lesson.body if block.id == block_id), None)
         interaction = INTERACTIONS.get(block.block_type) if block is not None else None
         if interaction is None:
@@ -108,23 +60,13 @@ class LessonAnswerView(View):
             return TemplateResponse(
                 request,
                 lesson.get_template(request),
-                lesson.get_context(request, bound_forms={block.id: form}),
+                lesson.get_context(
+                    request, bound_forms={block.id: form}, navigation=opened.navigation
+                ),
             )
         interaction.save(form=form, learner=request.user, lesson=lesson, module=module, block=block)
         messages.success(request, interaction.saved_message)
         return redirect(f"{lesson.get_url(request)}#block-{block.id}")
-
-
-def accessible_lesson(lesson_id: int) -> tuple[LessonPage, ModulePage]:
-    """A live, public lesson in a live module, with its module; otherwise 404.
-
-    The one check of which lessons may be answered, completed or uncompleted: every post
-    about a lesson goes through it before anything else."""
-    lesson = LessonPage.objects.live().public().filter(pk=lesson_id).first()
-    module = lesson_module(lesson) if lesson is not None else None
-    if module is None or not module.live:
-        raise Http404
-    return lesson, module
 
 
 class LessonCompleteView(View):
@@ -133,11 +75,12 @@ class LessonCompleteView(View):
     http_method_names = ["post"]
 
     def post(self, request, lesson_id: int):
-        lesson, module = accessible_lesson(lesson_id)
-        if refusal := lesson_refusal(request, next_url=lesson.get_url(request)):
+        opened, refusal = guarded_post(request, lesson_id)
+        if opened is None:
             return refusal
+        lesson, module = opened.lesson, opened.module
         enrolment = services.lesson_complete(learner=request.user, lesson=lesson, module=module)
-        navigation = lesson_navigation(lesson)
+        navigation = opened.navigation
         if navigation.next is not None:
             return redirect(navigation.next.get_url(request))
         if enrolment.is_complete:
@@ -152,9 +95,10 @@ class LessonUncompleteView(View):
     http_method_names = ["post"]
 
     def post(self, request, lesson_id: int):
-        lesson, module = accessible_lesson(lesson_id)
-        if refusal := lesson_refusal(request, next_url=lesson.get_url(request)):
+        opened, refusal = guarded_post(request, lesson_id)
+        if opened is None:
             return refusal
+        lesson, module = opened.lesson, opened.module
         services.lesson_uncomplete(learner=request.user, lesson=lesson, module=module)
         messages.success(request, _("This lesson is no longer marked as complete."))
         return redirect(lesson.get_url(request))
@@ -166,11 +110,10 @@ class ModuleStartView(View):
     http_method_names = ["post"]
 
     def post(self, request, module_id: int):
-        module = ModulePage.objects.live().public().filter(pk=module_id).first()
-        if module is None:
-            raise Http404
-        if refusal := lesson_refusal(request, next_url=module.get_url(request)):
-            return refusal
+        module = ModulePage.objects.filter(pk=module_id).first()
+        if refusal := module_refusal(request, module):
+            next_url = module.get_url(request) if module is not None else None
+            return refusal_response(request, refusal, next_url=next_url)
         services.enrolment_start(learner=request.user, module=module)
         lessons = module_lessons(module)
         return redirect((lessons[0] if lessons else module).get_url(request))
@@ -182,8 +125,8 @@ class ModuleCompleteView(View):
     http_method_names = ["get"]
 
     def get(self, request, module_id: int):
-        if refusal := lesson_refusal(request):
-            return refusal
+        if refusal := learner_refusal(request.user):
+            return refusal_response(request, refusal)
         enrolment = completed_enrolment(learner=request.user, module_id=module_id)
         if enrolment is None:
             raise Http404

@@ -3,6 +3,7 @@
 import importlib.util
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 LESSON_PAGE = ROOT / "bench" / "lesson_page.py"
 PROGRESS_PAGES = ROOT / "bench" / "progress_pages.py"
+LESSON_GUNICORN = ROOT / "bench" / "lesson_gunicorn.py"
 
 
 def load(path: Path):
@@ -116,3 +118,62 @@ def test_progress_pages_bench_smoke():
     assert all(count >= 1 for count in queries.values()), queries
     assert re.fullmatch(r"ratio my learning / bare: \d+\.\dx", lines[7]), lines[7]
     assert re.fullmatch(r"ratio module page / bare: \d+\.\dx", lines[8]), lines[8]
+
+
+def test_lesson_gunicorn_bench_imports_without_setting_anything_up():
+    environment = dict(os.environ)
+
+    bench = load(LESSON_GUNICORN)
+
+    assert dict(os.environ) == environment
+    defaults = bench.parse_args([])
+    assert (defaults.seconds, defaults.rounds, defaults.connections) == (5, 2, 4)
+    assert bench.parse_args(["--seconds", "1", "--rounds", "1"]).seconds == 1
+    for bad in (["--seconds", "0"], ["--seconds", "31"], ["--rounds", "0"], ["--connections", "1"]):
+        with pytest.raises(SystemExit):
+            bench.parse_args(bad)
+
+
+def gunicorn_installed() -> bool:
+    return importlib.util.find_spec("gunicorn") is not None
+
+
+@pytest.mark.skipif(
+    shutil.which("wrk") is None or not gunicorn_installed(),
+    reason="needs wrk (scripts/install-system-packages) and gunicorn (make install)",
+)
+def test_lesson_gunicorn_bench_smoke():
+    """One second of each page under gunicorn: every promised line, and no failed request."""
+    result = subprocess.run(  # noqa: S603 (our own script, run by this interpreter)
+        [sys.executable, str(LESSON_GUNICORN), "--seconds", "1", "--rounds", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = [line for line in result.stdout.splitlines() if not line.startswith("note: ")]
+    assert len(lines) == 6, result.stdout
+    assert lines[0] == (
+        "database: SQLite (throwaway); gunicorn: gunicorn.conf.py, 2 workers, "
+        "production settings, 127.0.0.1"
+    )
+    assert re.fullmatch(
+        r"lesson: [\d,]+ words of text, \d+ blocks, 5 interactive \(4 answered\)", lines[1]
+    ), lines[1]
+    assert lines[2] == (
+        "load: wrk -t2 -c4, 1 round(s) of 1 s per page, interleaved, after 1 s of each to warm up"
+    )
+    for line, label in zip(
+        lines[3:5],
+        ["lesson page (signed-in learner)", "bare page, same body and site layout"],
+        strict=True,
+    ):
+        match = re.fullmatch(
+            rf"{re.escape(label)}: \d+\.\d requests/s \(([\d,]+) requests, 0 failed\)", line
+        )
+        assert match, line
+        assert int(match.group(1).replace(",", "")) >= 1
+    assert re.fullmatch(r"ratio lesson / bare: \d+\.\d\dx", lines[5]), lines[5]

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import override_settings
 from wagtail.models import PageLogEntry, Site
 
+from accounts.data_exports import service_name
 from accounts.roles import COURSE_EDITOR, SITE_ADMIN
 from home.models import SiteSettings
 from modules import certificates, services
@@ -536,7 +537,7 @@ def test_the_certificate_carries_the_sites_service_name(certificate, home_page):
     site_settings.service_name = "Together in Riverside"
     site_settings.save()
 
-    details = certificates.certificate_details(certificate)
+    details = certificates.certificate_details(certificate, service=service_name())
 
     assert details.service_name == "Together in Riverside"
     assert b"Together in Riverside" in certificates.render_pdf(details, compress=False)
