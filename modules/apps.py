@@ -8,11 +8,8 @@ class ModulesConfig(AppConfig):
     def ready(self):
         from accounts.privacy import registry
 
-        from . import lessons, selectors, signal_handlers
-        from .models import reads
+        from . import signal_handlers
         from .privacy import ModulesPrivacy
 
-        reads.selectors = selectors
-        reads.lessons = lessons
         signal_handlers.connect()
         registry.register(ModulesPrivacy())

