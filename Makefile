@@ -87,14 +87,16 @@ checks: install
 	$(call heading,Migrations match the models)
 	$(CHECK) $(PYTHON) manage.py makemigrations --check --dry-run
 
-# Both suites run in one process per core (pytest-xdist; "worksteal" lets an idle process
-# take tests queued for a busy one). Every test runs at least once:
+# Both suites run in one process per core (pytest-xdist). "load" hands tests out in
+# collection order, which keeps pytest-django's order in each process: the tests that
+# commit for real (and so empty every table, the rows migrations wrote included) run
+# after the rest. Every test runs at least once:
 # - the browser tests (Playwright) run once, on PostgreSQL, the production database;
 # - the bench smoke tests run once, in the SQLite phase: the scripts build their own
 #   SQLite database whatever DATABASE_URL says, so a PostgreSQL run would repeat them.
 # tests/conftest.py marks both kinds by folder and file name.
 PYTEST_WORKERS ?= auto
-XDIST := -n $(PYTEST_WORKERS) --dist worksteal
+XDIST := -n $(PYTEST_WORKERS) --dist load
 
 test-sqlite: install system-packages node-packages
 	$(call heading,Tests on SQLite (all but the browser tests))

@@ -22,6 +22,12 @@ URLENCODED = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
 # nginx's default limit for a request line; no link or search box of the site comes near.
 MAX_QUERY_STRING = 8192
+# The most forms one formset in a post may claim (`<prefix>-TOTAL_FORMS`). Django caps a
+# formset at 1,000 forms, and rendering that many again with their errors takes several
+# seconds of CPU and answers with megabytes: Wagtail's group and workflow editors did so
+# for a 20-digit count. No formset of this site's admin comes near this many.
+MAX_FORMSET_FORMS = 500
+TOTAL_FORMS = "-TOTAL_FORMS"
 
 
 class BadInputMiddleware:
@@ -42,6 +48,9 @@ class BadInputMiddleware:
     - A `next` parameter that is not a path on this site (`/…`, not `//…`) is dropped:
       Django's `redirect()` treats a bare word such as `x` as a view name and fails with a
       server error, in Wagtail's views among others.
+    - A form post whose formset claims more than MAX_FORMSET_FORMS forms (its
+      `<prefix>-TOTAL_FORMS`) is a 400: Django would build and render a thousand forms
+      for a few bytes of input.
     - A form post (urlencoded or multipart) whose values are not valid UTF-8 goes on to the
       view with each such value marked `Unreadable` (its text holds replacement
       characters, never Latin-1 mojibake), and every form field refuses a marked value
@@ -116,6 +125,8 @@ class BadInputMiddleware:
                 raise BadRequest("NUL byte in a form post")
             if REPLACEMENT_CHARACTER in name:
                 raise BadRequest("Form field name is not UTF-8")
+            if name.endswith(TOTAL_FORMS) and any(map(too_many_forms, values)):
+                raise BadRequest("Too many forms in one formset")
             readable = [
                 value
                 if isinstance(value, Unreadable) or REPLACEMENT_CHARACTER not in value
@@ -148,6 +159,13 @@ class BadInputMiddleware:
             )
         post._mutable = False
         return post
+
+
+def too_many_forms(value: str) -> bool:
+    """A form count of more than MAX_FORMSET_FORMS (anything else is left to the formset,
+    which refuses a count that is not a number)."""
+    text = value.strip()
+    return text.isascii() and text.isdigit() and int(text) > MAX_FORMSET_FORMS
 
 
 def unsafe_next(params: QueryDict) -> bool:

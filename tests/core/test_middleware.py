@@ -191,6 +191,31 @@ def test_a_query_string_longer_than_nginx_allows_is_a_bad_request(client, home_p
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize("count", ["501", "99999999999999999999", " 1000 "])
+def test_a_formset_claiming_too_many_forms_is_a_bad_request(client, home_page, count):
+    """Wagtail's group editor built and rendered a thousand permission forms (megabytes,
+    seconds of CPU) for a 20-digit count."""
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+
+    response = client.post(
+        "/admin/groups/new/",
+        {"name": "Ward 7", "page_permissions-TOTAL_FORMS": count},
+    )
+
+    assert response.status_code == 400
+    assert len(response.content) < 20_000
+
+
+@pytest.mark.parametrize("count", ["0", "500", "-1", "x", "9999-12-31"])
+def test_a_formset_count_within_bounds_or_not_a_number_is_left_to_the_formset(rf, count):
+    request = rf.post("/", {"pages-TOTAL_FORMS": count, "pages-INITIAL_FORMS": "0"})
+
+    response = BadInputMiddleware(lambda request: HttpResponse("reached the view"))(request)
+
+    assert response.content == b"reached the view"
+    assert request.POST["pages-TOTAL_FORMS"] == count
+
+
 @pytest.mark.parametrize("next_url", ["x", "-1", "9999-12-31", "//evil.example/"])
 def test_a_next_that_is_not_a_path_here_is_dropped(rf, next_url):
     request = rf.post(f"/?next={next_url}", data={"next": next_url, "name": "a"})
