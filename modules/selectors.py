@@ -19,30 +19,6 @@ from .models import (
 
 
 @dataclass
-class LessonNavigation:
-    module: ModulePage | None
-    lessons: list[LessonPage]
-    position: int
-    previous: LessonPage | None
-    next: LessonPage | None
-
-
-def lesson_module(lesson: LessonPage) -> ModulePage | None:
-    return ModulePage.objects.parent_of(lesson).first()
-
-
-def lesson_navigation(lesson: LessonPage) -> LessonNavigation:
-    """The lesson's module and its live lessons in order (two queries)."""
-    module = lesson_module(lesson)
-    lessons = module_lessons(module) if module is not None else []
-    ids = [page.pk for page in lessons]
-    position = ids.index(lesson.pk) if lesson.pk in ids else -1
-    previous = lessons[position - 1] if position > 0 else None
-    following = lessons[position + 1] if 0 <= position < len(lessons) - 1 else None
-    return LessonNavigation(module, lessons, position, previous, following)
-
-
-@dataclass
 class LessonAnswers:
     journal: dict[str, JournalEntry] = field(default_factory=dict)
     checklists: dict[str, ChecklistProgress] = field(default_factory=dict)
