@@ -51,6 +51,17 @@ class Cohort(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(100_000)],
     )
+    # How many people an action-learning set of this cohort holds (learning_sets).
+    set_size_min = models.PositiveSmallIntegerField(
+        _("fewest people in a learning set"),
+        default=4,
+        validators=[MinValueValidator(2), MaxValueValidator(12)],
+    )
+    set_size_max = models.PositiveSmallIntegerField(
+        _("most people in a learning set"),
+        default=8,
+        validators=[MinValueValidator(2), MaxValueValidator(12)],
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -60,7 +71,13 @@ class Cohort(models.Model):
                 | Q(start_date__isnull=True)
                 | Q(end_date__gte=models.F("start_date")),
                 name="cohort_ends_after_it_starts",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(set_size_min__gte=2)
+                & Q(set_size_max__lte=12)
+                & Q(set_size_max__gte=models.F("set_size_min")),
+                name="cohort_set_sizes_in_bounds",
+            ),
         ]
 
     def __str__(self):

@@ -37,6 +37,7 @@ urlpatterns = [
     path("learn/", include("modules.urls")),
     path("assessments/", include("assessments.urls")),
     path("cohorts/", include("cohorts.urls")),
+    path("sets/", include("learning_sets.urls")),
 ]
 
 if settings.DEBUG:

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "modules",
     "assessments",
     "cohorts",
+    "learning_sets",
     "core",
     # Wagtail
     "wagtail.contrib.forms",

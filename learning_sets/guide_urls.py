@@ -1,0 +1,3 @@
+"""Facilitator guides: printable worksheets."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Set pages for members and facilitators."""
+
+urlpatterns: list = []
