@@ -31,7 +31,7 @@ START := $(shell date +%s)
 heading = @printf '\n==== %s (at %ss) ====\n' "$(1)" "$$(( $$(date +%s) - $(START) ))"
 
 .PHONY: help install run test system-packages node-packages lint checks \
-	test-sqlite test-postgres test-s3 test-stack test-services clean
+	test-sqlite test-postgres test-databases test-s3 test-stack test-services clean
 
 help:
 	@echo "make run [PORT=8000]  set up, load demo content and serve on http://127.0.0.1:$(PORT)/"
@@ -95,8 +95,10 @@ checks: install
 # after the rest. Every test runs at least once:
 # - the browser tests (Playwright) run once, on PostgreSQL, the production database;
 # - the bench smoke tests run once, in the SQLite phase: the scripts build their own
-#   SQLite database whatever DATABASE_URL says, so a PostgreSQL run would repeat them.
-# tests/conftest.py marks both kinds by folder and file name.
+#   SQLite database whatever DATABASE_URL says, so a PostgreSQL run would repeat them;
+# - the tests that cannot touch a database (pytest-django refuses them any query) run
+#   once, in the SQLite phase: which database is configured cannot change their outcome.
+# tests/conftest.py marks the three kinds.
 PYTEST_WORKERS ?= auto
 XDIST := -n $(PYTEST_WORKERS) --dist load
 
@@ -105,8 +107,8 @@ test-sqlite: install system-packages node-packages
 	env -u DATABASE_URL EXPECT_DB_VENDOR=sqlite $(PYTEST) $(XDIST) -m "not browser"
 
 test-postgres: install system-packages node-packages
-	$(call heading,Tests on PostgreSQL (throwaway server; all but the bench smoke tests))
-	EXPECT_DB_VENDOR=postgresql scripts/with-postgres $(PYTEST) $(XDIST) -m "not bench"
+	$(call heading,Tests on PostgreSQL (throwaway server; all that use a database but the bench smoke tests))
+	EXPECT_DB_VENDOR=postgresql scripts/with-postgres $(PYTEST) $(XDIST) -m "not bench and not database_free"
 
 # The storages on a real S3 API: moto's server on loopback, started and stopped by the
 # script. EXPECT_S3=1 turns the tests' "no S3 variables" skip into a failure.
@@ -130,16 +132,17 @@ test-stack: install system-packages
 # one's output is shown whole once both have finished; either failing fails the target.
 test-services: install system-packages
 	$(call heading,Tests on S3 and the production stack side by side (output follows))
-	s3_log=$$(mktemp); stack_log=$$(mktemp); \
-	$(MAKE) --no-print-directory START=$(START) test-s3 >"$$s3_log" 2>&1 & s3=$$!; \
-	$(MAKE) --no-print-directory START=$(START) test-stack >"$$stack_log" 2>&1 & stack=$$!; \
-	s3_status=0; wait $$s3 || s3_status=$$?; \
-	stack_status=0; wait $$stack || stack_status=$$?; \
-	cat "$$s3_log" "$$stack_log"; rm -f "$$s3_log" "$$stack_log"; \
-	test "$$s3_status" -eq 0 && test "$$stack_status" -eq 0
+	START=$(START) MAKE=$(MAKE) scripts/side-by-side test-s3 test-stack
+
+# The two databases' suites share nothing (each test process has its own database and
+# folders), and the PostgreSQL one leaves a core idle while its browser tests wait on
+# Chromium, so they too run side by side.
+test-databases: install system-packages node-packages
+	$(call heading,Tests on SQLite and on PostgreSQL side by side (output follows))
+	START=$(START) MAKE=$(MAKE) scripts/side-by-side test-sqlite test-postgres
 
 # Prerequisites run in this order (.NOTPARALLEL); the first failure stops the run.
-test: install system-packages node-packages lint checks test-sqlite test-postgres test-services
+test: install system-packages node-packages lint checks test-databases test-services
 	@printf '\n==== make test: all phases passed in %ss ====\n' "$$(( $$(date +%s) - $(START) ))"
 
 clean:

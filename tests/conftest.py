@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.test import Client
+from django.test import Client, TransactionTestCase
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
 
@@ -26,6 +26,10 @@ def pytest_collection_modifyitems(config, items):
     - `bench`: the smoke tests of bench/ (tests/test_bench*.py). The scripts always build
       their own throwaway SQLite database, whatever DATABASE_URL says, so `make test` runs
       them once, in the SQLite phase.
+    - `database_free`: tests that cannot touch the database: no `django_db` mark, no
+      database fixture (directly or through other fixtures) and no Django `TestCase`.
+      pytest-django refuses them any query, so their outcome cannot depend on which
+      database is configured, and `make test` runs them once, in the SQLite phase.
     """
     for item in items:
         path = Path(item.path)
@@ -33,6 +37,26 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
         if path.parent == TESTS and path.name.startswith("test_bench"):
             item.add_marker(pytest.mark.bench)
+        if uses_no_database(item):
+            item.add_marker(pytest.mark.database_free)
+
+
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+def uses_no_database(item) -> bool:
+    if item.get_closest_marker("django_db") is not None:
+        return False
+    if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return False
+    test_class = getattr(item, "cls", None)
+    return not (test_class is not None and issubclass(test_class, TransactionTestCase))
 
 
 @pytest.fixture

@@ -13,8 +13,12 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 STAFF_MFA_REQUIRED = False
-# pytest-xdist runs the suite in several processes at once; each gets its own folders.
-_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+# pytest-xdist runs the suite in several processes at once, and `make test` runs the
+# SQLite and PostgreSQL suites side by side: each process gets its own folders.
+_WORKER = "{}-{}".format(
+    DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
+    os.environ.get("PYTEST_XDIST_WORKER", "main"),
+)
 MEDIA_ROOT = BASE_DIR / ".test-media" / _WORKER
 PRIVATE_ROOT = BASE_DIR / ".test-private" / _WORKER
 # The local disk, unless the S3 variables are set (scripts/with-s3 sets them).
