@@ -108,7 +108,7 @@ test-sqlite: install system-packages node-packages
 
 test-postgres: install system-packages node-packages
 	$(call heading,Tests on PostgreSQL (throwaway server; all that use a database but the bench smoke tests))
-	EXPECT_DB_VENDOR=postgresql scripts/with-postgres $(PYTEST) $(XDIST) -m "not bench and not database_free"
+	EXPECT_DB_VENDOR=postgresql scripts/with-postgres --migrated $(PYTEST) $(XDIST) -m "not bench and not database_free"
 
 # The storages on a real S3 API: moto's server on loopback, started and stopped by the
 # script. EXPECT_S3=1 turns the tests' "no S3 variables" skip into a failure.

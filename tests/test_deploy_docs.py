@@ -12,9 +12,10 @@ READ = re.compile(
 )
 # Read by libraries rather than by our code: dj-database-url, Django's entry points.
 READ_ELSEWHERE = {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
-# Set by the test runner (pytest-xdist names each worker process), read only by the test
-# settings, and never set by whoever deploys the site.
-SET_BY_THE_TEST_RUNNER = {"PYTEST_XDIST_WORKER"}
+# Set by the test runner (pytest-xdist names each worker process; scripts/with-postgres
+# names the migrated template database), read only by the test settings, and never set by
+# whoever deploys the site.
+SET_BY_THE_TEST_RUNNER = {"PYTEST_XDIST_WORKER", "TEST_DATABASE_TEMPLATE"}
 
 
 def variables_read() -> set[str]:

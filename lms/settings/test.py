@@ -30,3 +30,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # lock timeout, which the tests of concurrent completions rely on.
     # One file per test process, so that two runs at once never share it.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}
+
+# `scripts/with-postgres --migrated` applies every migration to one database and names it
+# here: each test process then copies it rather than running the migrations itself.
+if os.environ.get("TEST_DATABASE_TEMPLATE") and DATABASES["default"]["ENGINE"].endswith(
+    "postgresql"
+):
+    DATABASES["default"]["TEST"] = {"TEMPLATE": os.environ["TEST_DATABASE_TEMPLATE"]}
