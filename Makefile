@@ -100,11 +100,19 @@ checks: install
 #   once, in the SQLite phase: which database is configured cannot change their outcome.
 # tests/conftest.py marks the three kinds.
 PYTEST_WORKERS ?= auto
+# Each test process copies one migrated database rather than migrating its own
+# (lms/settings/test.py): this file for SQLite, `with-postgres --migrated` for PostgreSQL.
+SQLITE_TEMPLATE := .test-db-template.sqlite3
 XDIST := -n $(PYTEST_WORKERS) --dist load
 
 test-sqlite: install system-packages node-packages
 	$(call heading,Tests on SQLite (all but the browser tests))
-	env -u DATABASE_URL EXPECT_DB_VENDOR=sqlite $(PYTEST) $(XDIST) -m "not browser"
+	rm -f $(SQLITE_TEMPLATE)
+	env DATABASE_URL=sqlite:///$(CURDIR)/$(SQLITE_TEMPLATE) DJANGO_SETTINGS_MODULE=lms.settings.test \
+		$(PYTHON) manage.py migrate --noinput -v0
+	env -u DATABASE_URL EXPECT_DB_VENDOR=sqlite TEST_DATABASE_TEMPLATE=$(CURDIR)/$(SQLITE_TEMPLATE) \
+		$(PYTEST) $(XDIST) -m "not browser"
+	rm -f $(SQLITE_TEMPLATE)
 
 test-postgres: install system-packages node-packages
 	$(call heading,Tests on PostgreSQL (throwaway server; all that use a database but the bench smoke tests))

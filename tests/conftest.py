@@ -81,7 +81,11 @@ def password():
 
 @pytest.fixture(scope="session")
 def bench_migrated_database(tmp_path_factory) -> Path:
-    """One SQLite file with every migration applied, for the bench scripts to copy."""
+    """One SQLite file with every migration applied, for the bench scripts to copy: the
+    test run's own template when `make test-sqlite` made one (lms/settings/test.py)."""
+    template = settings.DATABASES["default"].get("TEST", {}).get("TEMPLATE")
+    if settings.DATABASES["default"]["ENGINE"] == "tests.sqlite_template" and template:
+        return Path(template)
     database = tmp_path_factory.mktemp("bench") / "migrated.sqlite3"
     environment = {
         **os.environ,

@@ -31,9 +31,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One file per test process, so that two runs at once never share it.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}
 
-# `scripts/with-postgres --migrated` applies every migration to one database and names it
-# here: each test process then copies it rather than running the migrations itself.
-if os.environ.get("TEST_DATABASE_TEMPLATE") and DATABASES["default"]["ENGINE"].endswith(
-    "postgresql"
-):
-    DATABASES["default"]["TEST"] = {"TEMPLATE": os.environ["TEST_DATABASE_TEMPLATE"]}
+# A database with every migration applied, for each test process to copy rather than
+# run the migrations itself: on PostgreSQL a database that `scripts/with-postgres
+# --migrated` prepares, on SQLite a file that `make test-sqlite` prepares.
+_TEMPLATE = os.environ.get("TEST_DATABASE_TEMPLATE")
+if _TEMPLATE:
+    DATABASES["default"].setdefault("TEST", {})["TEMPLATE"] = _TEMPLATE
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["ENGINE"] = "tests.sqlite_template"
