@@ -126,7 +126,9 @@ def _dealing_order(people: Sequence[Person]) -> list[Person]:
         by_organisation[_organisation_key(person)].append(person)
     role_counts = Counter(map(_role_key, people))
     order: list[Person] = []
-    for _key, members in sorted(by_organisation.items(), key=lambda item: (-len(item[1]), repr(item[0]))):
+    for _key, members in sorted(
+        by_organisation.items(), key=lambda item: (-len(item[1]), repr(item[0]))
+    ):
         order.extend(
             sorted(members, key=lambda p: (-role_counts[_role_key(p)], _role_key(p), p.id))
         )

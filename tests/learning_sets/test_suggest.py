@@ -178,10 +178,14 @@ def test_the_role_swaps_never_undo_the_organisation_spread(people, sizes):
     groups = as_people(suggestion, people)
     count = len(groups)
 
-    biggest = max(
-        sum(1 for p in people if p.organisation == org)
-        for org in {p.organisation for p in people if p.organisation is not None}
-    ) if any(p.organisation is not None for p in people) else 1
+    biggest = (
+        max(
+            sum(1 for p in people if p.organisation == org)
+            for org in {p.organisation for p in people if p.organisation is not None}
+        )
+        if any(p.organisation is not None for p in people)
+        else 1
+    )
     assert most_colleagues_together(groups) == max(1, math.ceil(biggest / count))
 
 
