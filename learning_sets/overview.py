@@ -25,22 +25,8 @@ from .models import Attendance, CheckIn, LearningSet, Meeting, SetMember, Shared
 from .permissions import cohort_set_members, cohort_sets, unplaced_memberships
 from .suggest import Person, SuggestionRefused, suggest_sets
 
-# What a lead may see of a member: who they are, never what they shared.
-MEMBER_FIELDS = (
-    "pk",
-    "learning_set_id",
-    "cohort_id",
-    "learner_id",
-    "joined_at",
-    "ground_rules_accepted_at",
-    "learner__pk",
-    "learner__first_name",
-    "learner__last_name",
-    "learner__email",
-    "learner__job_role",
-    "learner__organisation__pk",
-    "learner__organisation__name",
-)
+# What a lead never loads of a member: what they shared.
+PRIVATE_MEMBER_FIELDS = ("challenge", "challenge_updated_at")
 
 
 def _count(queryset, group: str):
@@ -80,7 +66,7 @@ def sets_with_figures(user, cohort: Cohort, *, now: datetime.datetime | None = N
     )
     members = (
         SetMember.objects.select_related("learner__organisation")
-        .only(*MEMBER_FIELDS)
+        .defer(*PRIVATE_MEMBER_FIELDS)
         .order_by("learner__first_name", "learner__last_name", "learner__email", "pk")
     )
     return (
