@@ -15,7 +15,6 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from core.audit import restricted_log_entries
-
 from learning_sets import services
 from learning_sets.models import LearningSet, SetMember
 from tests.cohorts.factories import add_members, with_role
