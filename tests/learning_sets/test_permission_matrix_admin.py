@@ -190,3 +190,38 @@ def test_the_audit_log_shows_each_lead_only_their_cohorts_sets(world, role, sees
     )
 
     assert set(entries.values_list("label", flat=True)) == sees
+
+
+@pytest.mark.django_db
+def test_hostile_input_on_the_set_pages_never_gives_a_server_error():
+    """The hostile walk of tests/test_hostile_input.py over just these routes, with a real
+    set behind `set_id` so that hostile values reach the forms (the full walk, sharded,
+    fills `set_id` with 1)."""
+    from tests import test_hostile_input as hostile
+
+    class SetWorld(hostile.World):
+        def __init__(self):
+            super().__init__()
+            people = make_people(8, organisations=4)
+            self.learning_set = make_set(self.cohort, lead=self.lead, members=people[:4])
+            add_members(self.cohort, people[4:])
+
+        def value_for(self, route, name):
+            if name == "set_id":
+                return str(self.learning_set.pk)
+            return super().value_for(route, name)
+
+    world = SetWorld()
+    routes = [
+        (route, found)
+        for route, found in hostile.ROUTES
+        if route.startswith("admin/cohorts/<id:pk>/sets/")
+    ]
+    assert len(routes) == len(PAGES)
+    visited: set[str] = set()
+    failures = []
+    for route, (name, segments) in routes:
+        failures += hostile.probe(world, route, name, segments, visited)
+
+    assert visited == {route for route, _ in routes}
+    assert not failures, "\n".join(text for _key, text in failures)
