@@ -154,9 +154,22 @@ class CohortForm(WagtailAdminModelForm):
             .distinct()
             .order_by("first_name", "last_name", "email")
         )
+        for name in ("set_size_min", "set_size_max"):
+            self.fields[name].required = False
         if editing:
             leads.initial = [pk for pk in self.current_lead_ids if pk != self.for_user.pk]
             self.fields["join_link_expires"].initial = date_from_expiry(cohort.code_expires_at)
+
+    def _set_size(self, name: str) -> int:
+        """Left empty, a set size stays as it is (the default, for a new cohort)."""
+        value = self.cleaned_data.get(name)
+        return getattr(self.instance, name) if value is None else value
+
+    def clean_set_size_min(self) -> int:
+        return self._set_size("set_size_min")
+
+    def clean_set_size_max(self) -> int:
+        return self._set_size("set_size_max")
 
     def clean_join_link_expires(self):
         day = self.cleaned_data.get("join_link_expires")

@@ -283,6 +283,14 @@ def cohort_data(**overrides):
     return data
 
 
+def test_set_sizes_left_empty_stay_as_they_are(lead_client, cohort):
+    from cohorts.models import Cohort
+
+    lead_client.post(reverse("cohort:add"), cohort_data(set_size_min="", set_size_max=""))
+    new = Cohort.objects.get(name="Northfield leaders 2026")
+    assert (new.set_size_min, new.set_size_max) == (4, 8)
+
+
 def test_the_cohort_form_saves_set_sizes(lead_client, cohort):
     from cohorts.models import Cohort
 
@@ -311,7 +319,7 @@ def test_the_cohort_form_saves_set_sizes(lead_client, cohort):
         ({"set_size_max": "9" * 20}, "set_size_max", "between 2 and 12"),
         ({"set_size_min": "-1"}, "set_size_min", "between 2 and 12"),
         ({"set_size_min": "four"}, "set_size_min", "whole number"),
-        ({"set_size_min": ""}, "set_size_min", "between 2 and 12"),
+        ({"set_size_min": "9", "set_size_max": ""}, "set_size_max", "at least the fewest (9)"),
     ],
 )
 def test_the_cohort_form_refuses_impossible_set_sizes(
