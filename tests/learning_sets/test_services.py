@@ -225,3 +225,14 @@ def test_a_suggestion_for_too_few_people_says_why(cohort, lead):
         services.sets_create_from_suggestion(
             cohort=cohort, user=lead, fingerprint=suggestion.fingerprint
         )
+
+
+def test_deleting_a_cohort_with_sets_deletes_them_cleanly(cohort, lead, people):
+    learning_set = make_set(cohort, lead=lead, members=people[:4])
+    check_in(share_commitment(learning_set, people[0], "Something"))
+
+    cohort.delete()
+
+    assert not LearningSet.objects.exists()
+    assert not SetMember.objects.exists()
+    assert not SharedCommitment.objects.exists()
