@@ -109,6 +109,22 @@ def test_the_overview_takes_the_same_queries_whatever_the_size(lead_client, coho
     assert large == small, f"{small} queries for one set, {large} for six"
 
 
+def test_the_suggestion_takes_the_same_queries_whatever_the_size(lead_client, cohort):
+    def preview_queries():
+        with CaptureQueriesContext(connection) as queries:
+            response = lead_client.get(url("suggest", cohort))
+        assert response.status_code == 200
+        assert "data-refusal" not in response.content.decode()
+        return len(queries)
+
+    add_members(cohort, make_people(9, organisations=3, prefix="First"))
+    small = preview_queries()
+    add_members(cohort, make_people(60, organisations=7, prefix="Second"))
+    large = preview_queries()
+
+    assert large == small, f"{small} queries for 12 people, {large} for 72"
+
+
 def test_a_suggestion_is_previewed_then_created(lead_client, cohort, people):
     preview = lead_client.get(url("suggest", cohort))
 
