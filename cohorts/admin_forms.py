@@ -46,6 +46,14 @@ def date_from_expiry(moment: datetime.datetime | None) -> datetime.date | None:
     return (timezone.localtime(moment) - datetime.timedelta(microseconds=1)).date()
 
 
+SET_SIZE_ERRORS = {
+    "required": _("Enter a number of people between 2 and 12."),
+    "invalid": _("Enter a whole number of people between 2 and 12."),
+    "min_value": _("Enter a number of people between 2 and 12."),
+    "max_value": _("Enter a number of people between 2 and 12."),
+}
+
+
 class CohortForm(WagtailAdminModelForm):
     """Create or change a cohort. The person filling it in always stays one of its leads."""
 
@@ -75,6 +83,8 @@ class CohortForm(WagtailAdminModelForm):
         "co_leads",
         "join_link_expires",
         "capacity",
+        "set_size_min",
+        "set_size_max",
     ]
 
     class Meta:
@@ -87,6 +97,8 @@ class CohortForm(WagtailAdminModelForm):
             "programmes",
             "modules",
             "capacity",
+            "set_size_min",
+            "set_size_max",
         ]
         # Dates and ids a browser could send but the database or date arithmetic cannot
         # hold get a message by the field (core.fields).
@@ -107,9 +119,13 @@ class CohortForm(WagtailAdminModelForm):
                 "Nobody can join through the link once the cohort has this many members. "
                 "Leave empty for no limit."
             ),
+            "set_size_min": _("Between 2 and 12. Suggested sets are never smaller."),
+            "set_size_max": _("Between 2 and 12. Suggested sets are never larger."),
         }
         error_messages = {
             "name": {"required": _("Give the cohort a name.")},
+            "set_size_min": SET_SIZE_ERRORS,
+            "set_size_max": SET_SIZE_ERRORS,
         }
 
     def __init__(self, *args, **kwargs):
@@ -138,9 +154,22 @@ class CohortForm(WagtailAdminModelForm):
             .distinct()
             .order_by("first_name", "last_name", "email")
         )
+        for name in ("set_size_min", "set_size_max"):
+            self.fields[name].required = False
         if editing:
             leads.initial = [pk for pk in self.current_lead_ids if pk != self.for_user.pk]
             self.fields["join_link_expires"].initial = date_from_expiry(cohort.code_expires_at)
+
+    def _set_size(self, name: str) -> int:
+        """Left empty, a set size stays as it is (the default, for a new cohort)."""
+        value = self.cleaned_data.get(name)
+        return getattr(self.instance, name) if value is None else value
+
+    def clean_set_size_min(self) -> int:
+        return self._set_size("set_size_min")
+
+    def clean_set_size_max(self) -> int:
+        return self._set_size("set_size_max")
 
     def clean_join_link_expires(self):
         day = self.cleaned_data.get("join_link_expires")
@@ -165,6 +194,16 @@ class CohortForm(WagtailAdminModelForm):
                     _("The end date must be on or after the start date."), code="date_order"
                 ),
             )
+        smallest, largest = cleaned_data.get("set_size_min"), cleaned_data.get("set_size_max")
+        if smallest is not None and largest is not None and smallest > largest:
+            self.add_error(
+                "set_size_max",
+                ValidationError(
+                    _("The most people in a set must be at least the fewest (%(smallest)s).")
+                    % {"smallest": smallest},
+                    code="set_size_order",
+                ),
+            )
         return cleaned_data
 
     def code_expires_at(self) -> datetime.datetime | None:
@@ -185,6 +224,8 @@ class CohortForm(WagtailAdminModelForm):
             "modules": data.get("modules") or [],
             "code_expires_at": self.code_expires_at(),
             "capacity": data.get("capacity"),
+            "set_size_min": data["set_size_min"],
+            "set_size_max": data["set_size_max"],
         }
         co_leads = list(data.get("co_leads") or [])
         if self.instance.pk is None:

@@ -40,6 +40,7 @@ def cohort_nav(cohort: Cohort, request) -> list[NavLink]:
         (_("Learners"), reverse("cohorts_admin:grid", args=[cohort.pk])),
         (_("Exports"), reverse("cohorts_admin:exports", args=[cohort.pk])),
         (_("Invite learners"), reverse("cohorts_admin:invite", args=[cohort.pk])),
+        (_("Sets"), _reverse_or_none("learning_sets_admin:overview", cohort.pk)),
         (_("Edit cohort"), _reverse_or_none("cohort:edit", cohort.pk)),
     ]
     return [

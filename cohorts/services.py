@@ -79,8 +79,11 @@ def _save_details(
     leads: Iterable[User],
     code_expires_at: datetime.datetime | None,
     capacity: int | None,
+    set_size_min: int | None = None,
+    set_size_max: int | None = None,
 ) -> Cohort:
-    """Check and save what a lead can set on a cohort, and log it (create and edit alike)."""
+    """Check and save what a lead can set on a cohort, and log it (create and edit alike).
+    Set sizes left as None keep the cohort's current ones."""
     name = " ".join(name.split())
     if not name:
         raise CohortError(_("Give the cohort a name."))
@@ -94,6 +97,14 @@ def _save_details(
     cohort.end_date = end_date
     cohort.code_expires_at = code_expires_at
     cohort.capacity = capacity
+    if set_size_min is not None:
+        cohort.set_size_min = set_size_min
+    if set_size_max is not None:
+        cohort.set_size_max = set_size_max
+    if not 2 <= cohort.set_size_min <= cohort.set_size_max <= 12:
+        raise CohortError(
+            _("Learning sets must hold between 2 and 12 people, the fewest no more than the most.")
+        )
     cohort.full_clean()
     cohort.save()
     cohort.leads.set(leads)
@@ -116,6 +127,8 @@ def cohort_create(
     co_leads: Iterable[User] = (),
     code_expires_at: datetime.datetime | None = None,
     capacity: int | None = None,
+    set_size_min: int | None = None,
+    set_size_max: int | None = None,
 ) -> Cohort:
     """A new cohort led by `lead` (and any co-leads), with its own join code."""
     return _save_details(
@@ -131,6 +144,8 @@ def cohort_create(
         leads=[lead, *co_leads],
         code_expires_at=code_expires_at,
         capacity=capacity,
+        set_size_min=set_size_min,
+        set_size_max=set_size_max,
     )
 
 
@@ -148,6 +163,8 @@ def cohort_update(
     leads: Iterable[User] = (),
     code_expires_at: datetime.datetime | None = None,
     capacity: int | None = None,
+    set_size_min: int | None = None,
+    set_size_max: int | None = None,
 ) -> Cohort:
     """Change a cohort's details; its members and their progress are never touched."""
     return _save_details(
@@ -163,6 +180,8 @@ def cohort_update(
         leads=leads,
         code_expires_at=code_expires_at,
         capacity=capacity,
+        set_size_min=set_size_min,
+        set_size_max=set_size_max,
     )
 
 
