@@ -376,9 +376,12 @@ def _possible_composite_scores(definition: Definition, composite: Composite) -> 
     totals = {Fraction(0)}
     for part in parts:
         scores = _possible_scores(definition, part)
-        totals = {total + value for total in totals for value in scores}
-        if len(totals) > MAX_POSSIBLE_SCORES:
-            raise TooManyScores(composite.name)
+        grown: set[Fraction] = set()
+        for total in totals:
+            grown.update(total + value for value in scores)
+            if len(grown) > MAX_POSSIBLE_SCORES:
+                raise TooManyScores(composite.name)
+        totals = grown
     count = len(parts) if composite.rule == MEAN else 1
     return sorted(total / count for total in totals)
 
