@@ -18,16 +18,18 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessments import definitions, scoring, services
+from assessments import definitions, pdf, scoring, selectors, services
 from assessments.models import DimensionScore, Instrument
 from assessments.scoring import Band, Composite, Definition, Dimension, Item, ScaleOption
 from assessments.statistics import instrument_statistics
 from assessments.team_reports import band_of_mean, team_report
 from tests.factories import UserFactory
 
+from . import test_admin as admin
 from .factories import AGREEMENT, USUALLY, build_instrument, composite, dimension, keys_of
 from .test_scoring import PROPERTY_SETTINGS, partitioned_bands
 from .test_scoring import definitions as valid_definitions
@@ -796,3 +798,103 @@ def test_editors_statistics_include_the_combined_score():
     assert overall.summary.mean == pytest.approx((15 + 15 + 10) / 3)
     assert (overall.summary.minimum, overall.summary.maximum) == (10, 15)
     assert overall.items == () and overall.alpha is None
+
+
+# In the editor ----------------------------------------------------------------------------------
+
+
+def composite_data(name, parts, *, rule="sum", bands=()):
+    return {
+        "name": name,
+        "description": "",
+        "rule": rule,
+        "dimensions": {
+            "count": str(len(parts)),
+            **{
+                str(index): {"value": part, "deleted": "", "order": str(index)}
+                for index, part in enumerate(parts)
+            },
+        },
+        "bands": {
+            "count": str(len(bands)),
+            **{
+                str(index): {"value": admin.band_data(*spec), "deleted": "", "order": str(index)}
+                for index, spec in enumerate(bands)
+            },
+        },
+    }
+
+
+@pytest.fixture
+def editor_client(db):
+    editor = admin.in_group(admin.COURSE_EDITOR, organisation=None)
+    client = Client()
+    client.force_login(editor)
+    return client
+
+
+@pytest.mark.django_db
+def test_an_editor_adds_a_total_that_learners_get(editor_client, learner):
+    # Shared purpose: 0 to 6 (sum of two). Trust: 0 to 10 (mean rescaled). Total 0 to 16.
+    total = composite_data(
+        "Partnership overall",
+        ["Shared purpose", "Trust across organisations"],
+        bands=[(0, "7.99", "Early days"), (8, 16, "Going well")],
+    )
+    data = admin.instrument_form_data(composites=[total], **{"action-publish": "action-publish"})
+
+    response = editor_client.post(admin.ADD_URL, data)
+
+    assert response.status_code == 302, admin.page_text(response)
+    instrument = Instrument.objects.get(slug="working-across-boundaries")
+    q1, q2, q3, q4, q5 = keys_of(instrument)
+    attempt = services.response_start(learner=learner, instrument=instrument)
+    submitted = services.response_submit(
+        response=attempt, answers={q1: 2, q2: 3, q3: 2, q4: 1, q5: 3}
+    )
+    overall = submitted.scores.get(is_composite=True)
+    # 5 for shared purpose plus 70/9 (7.7778) for trust: 115/9, stored as 12.7778.
+    assert (overall.name, overall.scaled_score) == ("Partnership overall", Decimal("12.7778"))
+    assert (overall.minimum, overall.maximum, overall.band_label) == (0, 16, "Going well")
+
+
+@pytest.mark.django_db
+def test_the_editor_refuses_a_combined_score_of_a_missing_dimension(editor_client):
+    total = composite_data("Overall", ["Shared purpose", "Curiosity"])
+
+    response = editor_client.post(admin.ADD_URL, admin.instrument_form_data(composites=[total]))
+
+    assert response.status_code == 200
+    assert (
+        "Overall: “Curiosity” is not one of this instrument's dimensions. A combined score can "
+        "combine dimensions only."
+    ) in admin.page_text(response)
+    assert not Instrument.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_editor_refuses_a_combined_score_of_one_dimension(editor_client):
+    total = composite_data("Overall", ["Shared purpose"])
+
+    response = editor_client.post(admin.ADD_URL, admin.instrument_form_data(composites=[total]))
+
+    assert response.status_code == 200
+    assert not Instrument.objects.exists()
+    assert "Overall: combine at least two dimensions." in admin.page_text(response)
+
+
+@pytest.mark.django_db
+def test_the_result_pdf_lists_the_combined_score(learner):
+    instrument = checked_instrument()
+    submitted = submit_sums(learner, instrument, 9, 6)
+
+    response = signed_in(learner).get(
+        reverse("assessments:result_pdf", kwargs={"pk": submitted.pk})
+    )
+    detail = selectors.result_detail(learner, selectors.submitted_result(learner, submitted.pk))
+    data = pdf.render_pdf(detail, learner_name="Ada Lovelace", compress=False)
+
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    assert data.index(b"(Trust)") < data.index(b"(Conflict)") < data.index(b"(Overall)")
+    assert b"(15 out of 18)" in data
