@@ -364,7 +364,7 @@ def possible_scores(definition: Definition, scored: Scored) -> list[Fraction]:
     return list(_possible_scores(definition, scored))
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=32)
 def _possible_scores(definition: Definition, scored: Scored) -> tuple[Fraction, ...]:
     if isinstance(scored, Composite):
         return tuple(_possible_composite_scores(definition, scored))

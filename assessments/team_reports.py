@@ -213,9 +213,11 @@ def report_questionnaire(team: Team, responses: QuerySet[Response]):
 def team_report(team: Team) -> TeamReport:
     """The team's anonymous report; only its progress until enough members submitted.
 
-    Queries: members, submitted members, and (once enough have submitted) the dimension
-    aggregates and the answer counts, plus one for the words if the instrument is no
-    longer live. None of them grows with the number of members or attempts.
+    Queries: members, submitted members, and (once enough have submitted) the counted
+    responses' stored scores and the answer counts, plus one for the words if the
+    instrument is no longer live. None of them grows with the number of members or
+    attempts; the scores query returns one row per member and dimension, so that each
+    mean is worked out exactly (see `band_of_mean`).
     """
     progress = team_progress(team)
     if not progress.report_ready:

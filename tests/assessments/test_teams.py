@@ -780,7 +780,7 @@ def captured(client, url) -> list[str]:
 def test_the_report_and_team_page_cost_the_same_queries_for_3_or_12_members(team_instrument):
     """No query per member or per response. The report: session, user, the team (with its
     instrument and live revision, checking membership), members, submitted members,
-    dimension aggregates, answer counts, then the site and header checks. The team page:
+    the stored scores, answer counts, then the site and header checks. The team page:
     the same first three, members, submitted members, the viewer's draft and latest."""
     runs = []
     for size in (3, 12):
