@@ -898,3 +898,32 @@ def test_the_result_pdf_lists_the_combined_score(learner):
     assert response.content.startswith(b"%PDF")
     assert data.index(b"(Trust)") < data.index(b"(Conflict)") < data.index(b"(Overall)")
     assert b"(15 out of 18)" in data
+
+
+# The cohort dashboard ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_cohort_dashboard_shows_the_combined_scores_mean():
+    """Leads see each dimension's mean, and the combined score's after them, from the stored
+    scores: no change was needed in cohorts/, which reads every stored score in order."""
+    from cohorts import dashboard
+    from tests.cohorts.factories import add_members, make_cohort, make_lead
+
+    lead = make_lead()
+    cohort = make_cohort(lead=lead)
+    people = [UserFactory() for _ in range(3)]
+    add_members(cohort, people)
+    instrument = checked_instrument()
+    for person, (trust, conflict) in zip(people, [(9, 6), (7, 8), (5, 5)], strict=True):
+        submit_sums(person, instrument, trust, conflict)
+
+    (summary,) = dashboard.assessment_summaries(
+        dashboard.permissions.visible_memberships(lead, cohort)
+    )
+
+    assert [item.name for item in summary.dimensions] == ["Trust", "Conflict", "Overall"]
+    overall = summary.dimensions[-1]
+    assert overall.responses == 3
+    assert overall.mean == pytest.approx((15 + 15 + 10) / 3)
+    assert (overall.minimum, overall.maximum) == (6, 18)
