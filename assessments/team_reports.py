@@ -169,6 +169,10 @@ class TeamReport:
     def has_composites(self) -> bool:
         return any(dimension.is_composite for dimension in self.dimensions)
 
+    @property
+    def has_bands(self) -> bool:
+        return any(dimension.read_as is not None for dimension in self.dimensions)
+
 
 def _decimal(value: Fraction) -> Decimal:
     return Decimal(value.numerator) / Decimal(value.denominator)

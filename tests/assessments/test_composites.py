@@ -927,3 +927,21 @@ def test_the_cohort_dashboard_shows_the_combined_scores_mean():
     assert overall.responses == 3
     assert overall.mean == pytest.approx((15 + 15 + 10) / 3)
     assert (overall.minimum, overall.maximum) == (6, 18)
+
+
+@pytest.mark.django_db
+def test_a_team_report_without_bands_does_not_explain_banding():
+    instrument = build_instrument(
+        slug="unbanded",
+        kind=Instrument.Kind.TEAM,
+        scale=USUALLY,
+        dimensions=TRUST_AND_CONFLICT,
+        sections=QUESTIONS,
+    )
+    team, creator = team_with(instrument, [(8, 9), (8, 6), (7, 6)])
+
+    text = page_text(signed_in(creator).get(f"/assessments/teams/{team.pk}/report/"))
+
+    assert "Trust Scores run from 3 to 9 Mean 7.7 Lowest 7 Highest 8 Band of the mean –" in text
+    assert "How the team's band is chosen" not in text
+    assert "counts as" not in text
