@@ -237,6 +237,27 @@ def test_rounding_picks_the_nearest_possible_score_and_breaks_ties_upwards(possi
     assert rounded == max(tied)
 
 
+@PROPERTY_SETTINGS
+@given(definitions_with_composites(), st.data())
+def test_any_team_mean_of_a_banded_score_reads_as_a_possible_score_with_a_band(definition, data):
+    """Whatever the definition, a team's mean (of scores members could get) reads as the
+    nearest possible score, half up, and that score always has a band."""
+    banded = [scored for scored in definition.scored if scored.bands]
+    if not banded:
+        return
+    scored = data.draw(st.sampled_from(banded))
+    possible = scoring.possible_scores(definition, scored)
+    members = data.draw(st.lists(st.sampled_from(possible), min_size=3, max_size=12))
+    mean = sum(members, Fraction(0)) / len(members)
+
+    read_as, found = scoring.team_band(definition, scored, mean)
+
+    assert read_as in possible
+    assert found is not None and found == scoring.band_for(scored, read_as)
+    assert min(members) <= read_as <= max(members)
+    assert all(abs(read_as - mean) <= abs(other - mean) for other in possible)
+
+
 def test_a_stored_score_stands_for_the_exact_possible_score_within_rounding():
     sevenths = [1 + Fraction(step, 7) for step in range(29)]
     assert scoring.exact_score(sevenths, Decimal("3.8571")) == Fraction(27, 7)
