@@ -966,3 +966,19 @@ def test_a_team_report_without_bands_does_not_explain_banding():
     assert "Trust Scores run from 3 to 9 Mean 7.7 Lowest 7 Highest 8 Band of the mean –" in text
     assert "How the team's band is chosen" not in text
     assert "counts as" not in text
+
+
+@pytest.mark.django_db
+def test_the_statistics_page_shows_the_combined_score_without_questions(editor_client):
+    instrument = checked_instrument()
+    for trust, conflict in [(9, 6), (7, 8), (5, 5)]:
+        submit_sums(UserFactory(), instrument, trust, conflict)
+
+    response = editor_client.get(admin.statistics_url(instrument))
+
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+    assert response.status_code == 200
+    assert "Overall Combined score The sum of the scores for Trust and Conflict." in text
+    assert "Scores for Overall Responses Mean Standard deviation Lowest Highest" in text
+    assert "Questions in Overall" not in text
+    assert "Questions in Trust" in text
