@@ -1,5 +1,5 @@
 """StreamField blocks that define an instrument: its answer scale, dimensions with their
-bands, and questions grouped in sections.
+bands, combined scores (such as a total) over dimensions, and questions grouped in sections.
 
 StreamField keeps each block's id when an editor changes its text, so dimension and
 question ids are stable keys across revisions: answers and scores refer to them.
@@ -96,6 +96,48 @@ class DimensionBlock(blocks.StructBlock):
                 block_errors={missing: ErrorList([_("Give both ends of the range, or neither.")])}
             )
         return value
+
+
+class CompositeBlock(blocks.StructBlock):
+    """A combined score, such as a total, over two or more dimensions, banded like one."""
+
+    name = blocks.CharBlock(max_length=80, help_text=_("E.g. “Overall”. Not a dimension's name."))
+    description = blocks.TextBlock(required=False, help_text=_("Shown with the results."))
+    rule = blocks.ChoiceBlock(
+        label=_("Combine by"),
+        choices=[
+            ("sum", _("Sum of the dimensions' scores")),
+            ("mean", _("Mean of the dimensions' scores")),
+        ],
+        default="sum",
+        help_text=_(
+            "Combines the scores the dimensions report, after any rescaling. Sum adds them: "
+            "five dimensions scored 3 to 9 make a total from 15 to 45. Mean averages them, "
+            "so each dimension counts the same whatever its number of questions. Combined "
+            "scores are not rescaled."
+        ),
+    )
+    dimensions = blocks.ListBlock(
+        blocks.CharBlock(max_length=80, label=_("Dimension")),
+        min_num=2,
+        label=_("Dimensions it combines"),
+        help_text=_(
+            "At least two dimensions' names, exactly as above. Dimensions only: a combined "
+            "score cannot include another combined score."
+        ),
+    )
+    bands = blocks.ListBlock(
+        BandBlock(),
+        default=[],
+        help_text=_(
+            "Optional. If you add bands, every score the combination can produce must fall "
+            "in exactly one."
+        ),
+    )
+
+    class Meta:
+        icon = "plus"
+        label = _("Combined score")
 
 
 class SectionBlock(blocks.StructBlock):

@@ -1,7 +1,8 @@
 """Read an instrument's StreamFields into what scoring and the pages need.
 
 `Questionnaire` is the whole instrument as plain data: the scoring `Definition` plus the
-words around it (question text, sections, dimension descriptions, band feedback). It is
+words around it (question text, sections, dimension and combined score descriptions, band
+feedback). A revision saved before combined scores existed has none, and scores as before. It is
 built from a live instrument or from any of its revisions, and a revision never changes,
 so questionnaires of revisions are cached by revision id.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from . import scoring
 
@@ -29,6 +31,28 @@ class DimensionText:
     cluster: str
     description: str
     bands: tuple[BandText, ...]
+    # For a combined score: the names of the dimensions it combines, and how.
+    parts: tuple[str, ...] = ()
+    rule: str = ""
+
+    @property
+    def is_composite(self) -> bool:
+        return bool(self.parts)
+
+    @property
+    def combines(self) -> str:
+        """What a combined score combines, in words ("" for a dimension)."""
+        if not self.parts:
+            return ""
+        names = list(self.parts)
+        listed = (
+            names[0]
+            if len(names) == 1
+            else _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
+        )
+        if self.rule == scoring.MEAN:
+            return _("The mean of the scores for %(names)s.") % {"names": listed}
+        return _("The sum of the scores for %(names)s.") % {"names": listed}
 
 
 @dataclass(frozen=True)
@@ -54,13 +78,17 @@ class Questionnaire:
     sections: tuple[Section, ...]
     # Names that questions gave for a dimension this instrument lacks, with question numbers.
     unknown_dimensions: tuple[tuple[int, str], ...] = ()
+    composites: tuple[DimensionText, ...] = ()
+    # Names that combined scores gave for a dimension this instrument lacks: (composite, name).
+    unknown_parts: tuple[tuple[str, str], ...] = ()
 
     @property
     def questions(self) -> tuple[Question, ...]:
         return tuple(question for section in self.sections for question in section.questions)
 
     def dimension(self, key: str) -> DimensionText | None:
-        return next((dimension for dimension in self.dimensions if dimension.key == key), None)
+        """The words for a dimension or a combined score, by key."""
+        return next((text for text in self.dimensions + self.composites if text.key == key), None)
 
     def section_of(self, item_key: str) -> int | None:
         for section in self.sections:
@@ -84,6 +112,74 @@ def _page_id(value) -> int | None:
     return value if isinstance(value, int) else value.pk
 
 
+def _bands(value) -> list:
+    return [band for band in value.get("bands") or () if None not in (band["lower"], band["upper"])]
+
+
+def _band_texts(bands) -> tuple[BandText, ...]:
+    return tuple(
+        BandText(
+            label=band["label"],
+            # RichText renders to HTML that Wagtail has already sanitised.
+            feedback=mark_safe(str(band.get("feedback") or "")),  # noqa: S308
+            suggested_module_id=_page_id(band.get("suggested_module")),
+        )
+        for band in bands
+    )
+
+
+def _scoring_bands(bands) -> tuple[scoring.Band, ...]:
+    return tuple(
+        scoring.Band(lower=band["lower"], upper=band["upper"], label=band["label"])
+        for band in bands
+    )
+
+
+def _composites(instrument, by_name: dict[str, str]):
+    """Combined scores as scoring and the pages need them, and the names of parts that
+    are not dimensions. A part naming another combined score gets that one's key, so that
+    scoring can say a combined score combines dimensions only."""
+    blocks = list(getattr(instrument, "composites", None) or ())
+    keys = {
+        _name_key(block.value["name"]): _key(block, "composite", index)
+        for index, block in enumerate(blocks)
+    }
+    composites, texts, unknown = [], [], []
+    for index, block in enumerate(blocks):
+        value = block.value
+        key = _key(block, "composite", index)
+        parts = []
+        for name in value.get("dimensions") or ():
+            part = by_name.get(_name_key(name)) or keys.get(_name_key(name))
+            if part is None:
+                unknown.append((value["name"], name))
+                part = ""
+            parts.append(part)
+        bands = _bands(value)
+        rule = value.get("rule") or scoring.SUM
+        composites.append(
+            scoring.Composite(
+                key=key,
+                name=value["name"],
+                parts=tuple(parts),
+                rule=rule,
+                bands=_scoring_bands(bands),
+            )
+        )
+        texts.append(
+            DimensionText(
+                key=key,
+                name=value["name"],
+                cluster="",
+                description=value.get("description") or "",
+                bands=_band_texts(bands),
+                parts=tuple(" ".join(name.split()) for name in value.get("dimensions") or ()),
+                rule=rule,
+            )
+        )
+    return tuple(composites), tuple(texts), tuple(unknown)
+
+
 def build(instrument) -> Questionnaire:
     """The questionnaire of an instrument object (live, a draft form's, or a revision's)."""
     scale = tuple(
@@ -99,19 +195,14 @@ def build(instrument) -> Questionnaire:
         key = _key(block, "dimension", index)
         by_name.setdefault(_name_key(value["name"]), key)
         low, high = value.get("scaled_min"), value.get("scaled_max")
-        bands = [
-            band for band in value.get("bands") or () if None not in (band["lower"], band["upper"])
-        ]
+        bands = _bands(value)
         dimensions.append(
             scoring.Dimension(
                 key=key,
                 name=value["name"],
                 rule=value.get("rule") or scoring.MEAN,
                 scaled_range=(low, high) if low is not None and high is not None else None,
-                bands=tuple(
-                    scoring.Band(lower=band["lower"], upper=band["upper"], label=band["label"])
-                    for band in bands
-                ),
+                bands=_scoring_bands(bands),
             )
         )
         texts.append(
@@ -120,17 +211,10 @@ def build(instrument) -> Questionnaire:
                 name=value["name"],
                 cluster=value.get("cluster") or "",
                 description=value.get("description") or "",
-                bands=tuple(
-                    BandText(
-                        label=band["label"],
-                        # RichText renders to HTML that Wagtail has already sanitised.
-                        feedback=mark_safe(str(band.get("feedback") or "")),  # noqa: S308
-                        suggested_module_id=_page_id(band.get("suggested_module")),
-                    )
-                    for band in bands
-                ),
+                bands=_band_texts(bands),
             )
         )
+    composites, composite_texts, unknown_parts = _composites(instrument, by_name)
     items: list[scoring.Item] = []
     sections: list[Section] = []
     unknown = []
@@ -170,11 +254,13 @@ def build(instrument) -> Questionnaire:
     close_section()
     return Questionnaire(
         definition=scoring.Definition(
-            scale=scale, dimensions=tuple(dimensions), items=tuple(items)
+            scale=scale, dimensions=tuple(dimensions), items=tuple(items), composites=composites
         ),
         dimensions=tuple(texts),
         sections=tuple(sections),
         unknown_dimensions=tuple(unknown),
+        composites=composite_texts,
+        unknown_parts=unknown_parts,
     )
 
 

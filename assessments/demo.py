@@ -86,10 +86,10 @@ def _instrument(spec, log) -> Instrument:
     if existing is not None:
         return existing
     fields = copy.deepcopy(spec.fields)
-    for (d_index, b_index), slug in spec.suggested_modules.items():
+    for (field, index, b_index), slug in spec.suggested_modules.items():
         page = Page.objects.live().filter(slug=slug).first()
         if page is not None:
-            band = fields["dimensions"][d_index]["value"]["bands"][b_index]["value"]
+            band = fields[field][index]["value"]["bands"][b_index]["value"]
             band["suggested_module"] = page.pk
     instrument = Instrument(**fields, live=False)
     instrument.full_clean()

@@ -22,8 +22,9 @@ class InstrumentSpec:
 
     slug: str
     fields: dict
-    # Band positions (dimension index, band index) to the slug of the module they suggest.
-    suggested_modules: dict[tuple[int, int], str]
+    # Band positions ("dimensions" or "composites", its index, band index) to the slug of
+    # the module they suggest.
+    suggested_modules: dict[tuple[str, int, int], str]
 
 
 def _html(text: str) -> str:
@@ -34,29 +35,69 @@ def _id(*parts) -> str:
     return str(uuid.uuid5(ID_NAMESPACE, "/".join(str(part) for part in parts)))
 
 
+def _bands(slug: str, kind: str, key: str, raw_bands: list) -> list[dict]:
+    return [
+        {
+            "type": "item",
+            "id": _id(slug, kind, key, b_index),
+            "value": {
+                "lower": str(band["lower"]),
+                "upper": str(band["upper"]),
+                "label": band["label"],
+                "feedback": _html(band["feedback"]),
+                "suggested_module": None,
+            },
+        }
+        for b_index, band in enumerate(raw_bands)
+    ]
+
+
+def _suggested(field: str, index: int, raw_bands: list) -> dict[tuple[str, int, int], str]:
+    return {
+        (field, index, b_index): band["suggested_module"]
+        for b_index, band in enumerate(raw_bands)
+        if band.get("suggested_module")
+    }
+
+
+def _composites(slug: str, raw: dict, names: dict[str, str], suggested: dict) -> list[dict]:
+    """Combined scores (`[[composites]]`), naming their dimensions by key in the file."""
+    composites = []
+    for c_index, composite in enumerate(raw.get("composites", [])):
+        raw_bands = composite.get("bands", [])
+        suggested.update(_suggested("composites", c_index, raw_bands))
+        composites.append(
+            {
+                "type": "composite",
+                "id": _id(slug, "composite", composite["key"]),
+                "value": {
+                    "name": composite["name"],
+                    "description": composite.get("description", ""),
+                    "rule": composite["scoring"],
+                    "dimensions": [
+                        {
+                            "type": "item",
+                            "id": _id(slug, "composite-part", composite["key"], p_index),
+                            "value": names.get(key, key),
+                        }
+                        for p_index, key in enumerate(composite["dimensions"])
+                    ],
+                    "bands": _bands(slug, "composite-band", composite["key"], raw_bands),
+                },
+            }
+        )
+    return composites
+
+
 def parse(raw: dict) -> InstrumentSpec:
     slug = raw["slug"]
     names = {dimension["key"]: dimension["name"] for dimension in raw["dimensions"]}
-    suggested = {}
+    suggested: dict[tuple[str, int, int], str] = {}
     dimensions = []
     for d_index, dimension in enumerate(raw["dimensions"]):
-        bands = []
-        for b_index, band in enumerate(dimension.get("bands", [])):
-            if band.get("suggested_module"):
-                suggested[(d_index, b_index)] = band["suggested_module"]
-            bands.append(
-                {
-                    "type": "item",
-                    "id": _id(slug, "band", dimension["key"], b_index),
-                    "value": {
-                        "lower": str(band["lower"]),
-                        "upper": str(band["upper"]),
-                        "label": band["label"],
-                        "feedback": _html(band["feedback"]),
-                        "suggested_module": None,
-                    },
-                }
-            )
+        raw_bands = dimension.get("bands", [])
+        suggested.update(_suggested("dimensions", d_index, raw_bands))
+        bands = _bands(slug, "band", dimension["key"], raw_bands)
         dimensions.append(
             {
                 "type": "dimension",
@@ -110,6 +151,7 @@ def parse(raw: dict) -> InstrumentSpec:
             for index, option in enumerate(raw["scale"])
         ],
         "dimensions": dimensions,
+        "composites": _composites(slug, raw, names, suggested),
         "items": items,
     }
     return InstrumentSpec(slug=slug, fields=fields, suggested_modules=suggested)

@@ -21,7 +21,7 @@ from wagtail.models import DraftStateMixin, PreviewableMixin, RevisionMixin
 from wagtail.search import index
 
 from . import definitions, scoring
-from .blocks import DimensionBlock, ItemBlock, ScaleOptionBlock, SectionBlock
+from .blocks import CompositeBlock, DimensionBlock, ItemBlock, ScaleOptionBlock, SectionBlock
 
 
 class InstrumentQuerySet(models.QuerySet):
@@ -68,6 +68,17 @@ class Instrument(PreviewableMixin, DraftStateMixin, RevisionMixin, index.Indexed
         min_num=1,
         max_num=40,
     )
+    composites = StreamField(
+        [("composite", CompositeBlock())],
+        verbose_name=_("combined scores"),
+        blank=True,
+        default=list,
+        max_num=20,
+        help_text=_(
+            "Optional: scores that combine several dimensions, such as a total, with bands "
+            "of their own. Shown after the dimensions in results and team reports."
+        ),
+    )
     items = StreamField(
         [("section", SectionBlock()), ("item", ItemBlock())],
         verbose_name=_("questions"),
@@ -94,6 +105,7 @@ class Instrument(PreviewableMixin, DraftStateMixin, RevisionMixin, index.Indexed
         FieldPanel("introduction"),
         FieldPanel("scale"),
         FieldPanel("dimensions"),
+        FieldPanel("composites"),
         FieldPanel("show_ranking"),
         FieldPanel("items"),
     ]
@@ -139,8 +151,18 @@ class Instrument(PreviewableMixin, DraftStateMixin, RevisionMixin, index.Indexed
                 )
                 % {"number": number, "name": name}
             )
+        for name, part in questionnaire.unknown_parts:
+            errors.setdefault("composites", []).append(
+                _(
+                    "%(name)s: “%(part)s” is not one of this instrument's dimensions. A "
+                    "combined score can combine dimensions only."
+                )
+                % {"name": name, "part": part}
+            )
         for problem in scoring.problems(questionnaire.definition):
             if problem.part == "items" and questionnaire.unknown_dimensions:
+                continue  # already said, with the name
+            if problem.code == "unknown_part" and questionnaire.unknown_parts:
                 continue  # already said, with the name
             errors.setdefault(problem.part, []).append(problem.message)
         if errors:
@@ -276,6 +298,8 @@ class DimensionScore(models.Model):
     maximum = models.DecimalField(max_digits=10, decimal_places=4)
     band_label = models.CharField(max_length=80, blank=True)
     band_index = models.PositiveSmallIntegerField(null=True, blank=True)
+    # A combined score (such as a total) over dimensions, rather than a dimension.
+    is_composite = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["position"]

@@ -11,15 +11,25 @@ editors write them ("3-5, 6-7, 8-9"), and an instrument is valid only if every s
 items can produce falls in exactly one band. That is checked against the scores that can
 actually occur, so "5.0-7.4" and "7.5-10" are valid when no possible score lies between
 7.4 and 7.5, and refused, naming the score, when one does.
+
+A combined score (`Composite`, such as a total) combines the scores its dimensions report,
+after any rescaling, by their sum or their mean, and is banded like a dimension. It combines
+dimensions only, never other combined scores.
+
+A team's mean is banded by rounding it, half up, to the nearest score one person could get
+(`round_to_possible`), so a mean between two integer bands never drops to the lower one
+just because it is not a whole number.
 """
 
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Literal
 
 Number = int | Decimal | Fraction
@@ -33,6 +43,12 @@ MAX_SCALE_OPTIONS = 11
 MIN_SCALE_VALUE = -100
 MAX_SCALE_VALUE = 100
 MAX_ITEMS = 200
+# A combined score's possible scores are every sum of its dimensions' possible scores; past
+# this many, its bands cannot be checked and the definition is refused.
+MAX_POSSIBLE_SCORES = 20_000
+# Stored scores keep four decimal places: a stored score is at most this far from the
+# exact score it stands for.
+STORED_PRECISION = Fraction(1, 20_000)
 
 
 @dataclass(frozen=True)
@@ -62,6 +78,21 @@ class Dimension:
 
 
 @dataclass(frozen=True)
+class Composite:
+    """A combined score over several dimensions (by key), such as a total."""
+
+    key: str
+    name: str
+    parts: tuple[str, ...]
+    # Sum or mean of the parts' reported (scaled) scores.
+    rule: ScoringRule = SUM
+    bands: tuple[Band, ...] = ()
+
+
+Scored = Dimension | Composite
+
+
+@dataclass(frozen=True)
 class Item:
     key: str
     dimension_key: str
@@ -73,6 +104,7 @@ class Definition:
     scale: tuple[ScaleOption, ...]
     dimensions: tuple[Dimension, ...]
     items: tuple[Item, ...]
+    composites: tuple[Composite, ...] = ()
 
     @property
     def values(self) -> frozenset[int]:
@@ -88,6 +120,16 @@ class Definition:
 
     def items_of(self, dimension: Dimension) -> tuple[Item, ...]:
         return tuple(item for item in self.items if item.dimension_key == dimension.key)
+
+    def parts_of(self, composite: Composite) -> tuple[Dimension, ...]:
+        """The dimensions a combined score combines, in the composite's order."""
+        by_key = {dimension.key: dimension for dimension in self.dimensions}
+        return tuple(by_key[key] for key in composite.parts if key in by_key)
+
+    @property
+    def scored(self) -> tuple[Scored, ...]:
+        """Every dimension, then every combined score: what a result reports, in order."""
+        return self.dimensions + self.composites
 
 
 @dataclass(frozen=True)
@@ -110,9 +152,12 @@ class DimensionResult:
 @dataclass(frozen=True)
 class Result:
     dimensions: tuple[DimensionResult, ...]
+    composites: tuple[DimensionResult, ...] = ()
 
     def ranked(self, limit: int | None = None) -> tuple[DimensionResult, ...]:
-        """Dimensions from highest to lowest proportion; ties keep the editor's order."""
+        """Dimensions from highest to lowest proportion; ties keep the editor's order.
+
+        Combined scores are not ranked: they restate their dimensions."""
         order = sorted(self.dimensions, key=lambda result: -result.proportion)
         return tuple(order[:limit] if limit is not None else order)
 
@@ -121,8 +166,10 @@ class Result:
 class Problem:
     """Something that makes a definition unscorable, and which part of it to fix."""
 
-    part: Literal["scale", "dimensions", "items"]
+    part: Literal["scale", "dimensions", "items", "composites"]
     message: str
+    # For the few problems a caller may already have said in its own words.
+    code: str = ""
 
 
 class ScoringError(ValueError):
@@ -165,7 +212,7 @@ def scale_score(definition: Definition, dimension: Dimension, raw: Fraction) -> 
     return low + (raw - raw_low) * (high - low) / (raw_high - raw_low)
 
 
-def band_for(dimension: Dimension, score: Fraction) -> tuple[int, Band] | None:
+def band_for(dimension: Scored, score: Fraction) -> tuple[int, Band] | None:
     for index, band in enumerate(dimension.bands):
         if band.contains(score):
             return index, band
@@ -187,6 +234,42 @@ def check_answers(definition: Definition, answers: Mapping[str, int]) -> None:
     missing = [item.key for item in definition.items if item.key not in answers]
     if missing:
         raise ScoringError("Some questions have no answer.", item_keys=missing)
+
+
+def combine(rule: ScoringRule, values: Sequence[Fraction]) -> Fraction:
+    """A combined score from its dimensions' scores: their sum, or their mean."""
+    total = sum(values, Fraction(0))
+    return total / len(values) if rule == MEAN else total
+
+
+def composite_range(definition: Definition, composite: Composite) -> tuple[Fraction, Fraction]:
+    """The lowest and highest score a combined score can report."""
+    ranges = [score_range(definition, part) for part in definition.parts_of(composite)]
+    return (
+        combine(composite.rule, [low for low, _high in ranges]),
+        combine(composite.rule, [high for _low, high in ranges]),
+    )
+
+
+def range_of(definition: Definition, scored: Scored) -> tuple[Fraction, Fraction]:
+    """The lowest and highest score of a dimension or a combined score."""
+    if isinstance(scored, Composite):
+        return composite_range(definition, scored)
+    return score_range(definition, scored)
+
+
+def _banded(scored: Scored, value: Fraction, low: Fraction, high: Fraction) -> DimensionResult:
+    found = band_for(scored, value)
+    return DimensionResult(
+        key=scored.key,
+        name=scored.name,
+        raw=value,
+        scaled=value,
+        minimum=low,
+        maximum=high,
+        band=found[1] if found else None,
+        band_index=found[0] if found else None,
+    )
 
 
 def score(definition: Definition, answers: Mapping[str, int]) -> Result:
@@ -212,14 +295,98 @@ def score(definition: Definition, answers: Mapping[str, int]) -> Result:
                 band_index=found[0] if found else None,
             )
         )
-    return Result(dimensions=tuple(results))
+    by_key = {result.key: result for result in results}
+    composites = []
+    for composite in definition.composites:
+        value = combine(composite.rule, [by_key[key].scaled for key in composite.parts])
+        low, high = composite_range(definition, composite)
+        composites.append(_banded(composite, value, low, high))
+    return Result(dimensions=tuple(results), composites=tuple(composites))
+
+
+# Banding a team's mean -------------------------------------------------------------------
+
+
+def round_to_possible(possible: Sequence[Fraction], value: Fraction) -> Fraction:
+    """The score in `possible` (sorted, not empty) nearest to `value`; exactly halfway
+    between two, the higher one (rounding half up). Outside the range, the nearest end."""
+    index = bisect_left(possible, value)
+    if index == len(possible):
+        return possible[-1]
+    if index == 0 or possible[index] == value:
+        return possible[index]
+    below, above = possible[index - 1], possible[index]
+    return above if above - value <= value - below else below
+
+
+def exact_score(possible: Sequence[Fraction], stored: Number) -> Fraction:
+    """The exact score a stored one (kept to four decimal places) stands for: the possible
+    score within rounding of it, or the stored value itself if none is (a score from
+    another version of the instrument)."""
+    value = Fraction(stored)
+    if not possible:
+        return value
+    nearest = round_to_possible(possible, value)
+    return nearest if abs(nearest - value) <= STORED_PRECISION else value
+
+
+def team_band(
+    definition: Definition, scored: Scored, mean: Fraction
+) -> tuple[Fraction, tuple[int, Band] | None]:
+    """The score a team's mean reads as, and its band.
+
+    The mean is rounded half up to the nearest score one person could get, then banded
+    as that person's score would be: 7.67 and 7.5 read as 8, 7.49 as 7.
+    """
+    try:
+        possible = possible_scores(definition, scored)
+    except TooManyScores:
+        possible = []
+    if not possible:
+        return mean, band_for(scored, mean)
+    rounded = round_to_possible(possible, mean)
+    return rounded, band_for(scored, rounded)
 
 
 # Validation ------------------------------------------------------------------------------
 
 
-def possible_scores(definition: Definition, dimension: Dimension) -> list[Fraction]:
-    """Every score the dimension can produce, in order (for checking bands)."""
+class TooManyScores(ValueError):
+    """A combined score with more possible scores than can be checked."""
+
+
+def possible_scores(definition: Definition, scored: Scored) -> list[Fraction]:
+    """Every score the dimension or combined score can produce, in order.
+
+    Worked out once per definition and dimension (definitions are immutable), since team
+    reports band every mean against these. Raises TooManyScores past MAX_POSSIBLE_SCORES.
+    """
+    return list(_possible_scores(definition, scored))
+
+
+@lru_cache(maxsize=32)
+def _possible_scores(definition: Definition, scored: Scored) -> tuple[Fraction, ...]:
+    if isinstance(scored, Composite):
+        return tuple(_possible_composite_scores(definition, scored))
+    return tuple(_possible_dimension_scores(definition, scored))
+
+
+def _possible_composite_scores(definition: Definition, composite: Composite) -> list[Fraction]:
+    parts = definition.parts_of(composite)
+    totals = {Fraction(0)}
+    for part in parts:
+        scores = _possible_scores(definition, part)
+        grown: set[Fraction] = set()
+        for total in totals:
+            grown.update(total + value for value in scores)
+            if len(grown) > MAX_POSSIBLE_SCORES:
+                raise TooManyScores(composite.name)
+        totals = grown
+    count = len(parts) if composite.rule == MEAN else 1
+    return sorted(total / count for total in totals)
+
+
+def _possible_dimension_scores(definition: Definition, dimension: Dimension) -> list[Fraction]:
     sums = {0}
     for item in definition.items_of(dimension):
         contributions = {keyed_value(definition, item, value) for value in definition.values}
@@ -278,26 +445,30 @@ def _item_problems(definition: Definition) -> list[Problem]:
     return problems
 
 
-def _band_problems(definition: Definition, dimension: Dimension) -> list[Problem]:
-    name = dimension.name
+def _band_problems(
+    definition: Definition,
+    scored: Scored,
+    part: Literal["dimensions", "composites"] = "dimensions",
+) -> list[Problem]:
+    name = scored.name
     problems = []
-    for band in dimension.bands:
+    for band in scored.bands:
         if Fraction(band.lower) > Fraction(band.upper):
             problems.append(
                 Problem(
-                    "dimensions",
+                    part,
                     f"{name}: the band “{band.label}” starts at {format_number(band.lower)}, "
                     f"above where it ends ({format_number(band.upper)}).",
                 )
             )
     if problems:
         return problems
-    ordered = sorted(dimension.bands, key=lambda band: Fraction(band.lower))
+    ordered = sorted(scored.bands, key=lambda band: Fraction(band.lower))
     for before, after in zip(ordered, ordered[1:], strict=False):
         if Fraction(after.lower) <= Fraction(before.upper):
             problems.append(
                 Problem(
-                    "dimensions",
+                    part,
                     f"{name}: the bands “{before.label}” "
                     f"({format_number(before.lower)} to {format_number(before.upper)}) and "
                     f"“{after.label}” ({format_number(after.lower)} to "
@@ -306,25 +477,34 @@ def _band_problems(definition: Definition, dimension: Dimension) -> list[Problem
             )
     if problems:
         return problems
-    scores = possible_scores(definition, dimension)
-    low, high = score_range(definition, dimension)
+    try:
+        scores = possible_scores(definition, scored)
+    except TooManyScores:
+        return [
+            Problem(
+                part,
+                f"{name}: it can produce too many different scores to check its bands. "
+                f"Combine fewer dimensions, or dimensions with the same number of questions.",
+            )
+        ]
+    low, high = range_of(definition, scored)
     for band in ordered:
         if not any(band.contains(value) for value in scores):
             problems.append(
                 Problem(
-                    "dimensions",
+                    part,
                     f"{name}: no possible score falls in the band “{band.label}” "
                     f"({format_number(band.lower)} to {format_number(band.upper)}); "
                     f"scores run from {format_number(low)} to {format_number(high)}.",
                 )
             )
-    uncovered = [value for value in scores if band_for(dimension, value) is None]
+    uncovered = [value for value in scores if band_for(scored, value) is None]
     if uncovered:
         shown = ", ".join(format_number(value) for value in uncovered[:3])
         more = " and others" if len(uncovered) > 3 else ""
         problems.append(
             Problem(
-                "dimensions",
+                part,
                 f"{name}: a score of {shown}{more} falls in no band. Every score from "
                 f"{format_number(low)} to {format_number(high)} needs a band.",
             )
@@ -361,13 +541,61 @@ def _dimension_problems(definition: Definition) -> list[Problem]:
     return problems
 
 
+def _composite_problems(definition: Definition, dimension_problems: list[Problem]) -> list:
+    problems = []
+    dimension_keys = {dimension.key for dimension in definition.dimensions}
+    dimension_names = {dimension.name.strip().casefold() for dimension in definition.dimensions}
+    composite_keys = {composite.key for composite in definition.composites}
+    names = [composite.name.strip().casefold() for composite in definition.composites]
+    if len(set(names)) != len(names):
+        problems.append(Problem("composites", "Each combined score needs its own name."))
+    for composite in definition.composites:
+        name = composite.name
+        found = []
+        if composite.name.strip().casefold() in dimension_names:
+            found.append(
+                Problem("composites", f"{name}: a dimension already has this name. Choose another.")
+            )
+        if composite.rule not in (SUM, MEAN):
+            found.append(Problem("composites", f"{name}: choose sum or mean."))
+        if any(key in composite_keys for key in composite.parts):
+            found.append(
+                Problem(
+                    "composites",
+                    f"{name}: a combined score can combine dimensions only, "
+                    f"not other combined scores.",
+                )
+            )
+        elif any(key not in dimension_keys for key in composite.parts):
+            found.append(
+                Problem(
+                    "composites",
+                    f"{name}: it names a dimension this instrument lacks.",
+                    code="unknown_part",
+                )
+            )
+        if len(set(composite.parts)) != len(composite.parts):
+            found.append(Problem("composites", f"{name}: it names the same dimension twice."))
+        elif len(composite.parts) < 2:
+            found.append(Problem("composites", f"{name}: combine at least two dimensions."))
+        problems.extend(found)
+        if not found and not dimension_problems and composite.bands:
+            problems.extend(_band_problems(definition, composite, "composites"))
+    return problems
+
+
 def problems(definition: Definition) -> list[Problem]:
     """Everything that stops `definition` being scored; empty when it is valid."""
     found = _scale_problems(definition)
     if found:
         # Ranges and bands depend on the scale; report the scale first.
         return found + _item_problems(definition)
-    return _item_problems(definition) + _dimension_problems(definition)
+    dimension_problems = _dimension_problems(definition)
+    return (
+        _item_problems(definition)
+        + dimension_problems
+        + _composite_problems(definition, dimension_problems)
+    )
 
 
 # Statistics for editors and team reports -------------------------------------------------

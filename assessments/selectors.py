@@ -43,8 +43,12 @@ def proportion(score: DimensionScore) -> Fraction:
 
 
 def ranked(scores: Iterable[DimensionScore]) -> list[DimensionScore]:
-    """Highest proportion of its range first; ties keep the editor's order (as scoring does)."""
-    in_order = sorted(scores, key=lambda score: score.position)
+    """Highest proportion of its range first; ties keep the editor's order (as scoring does).
+
+    Dimensions only: a combined score restates its dimensions, so it is never ranked."""
+    in_order = sorted(
+        (score for score in scores if not score.is_composite), key=lambda score: score.position
+    )
     return sorted(in_order, key=lambda score: -proportion(score))
 
 
@@ -111,6 +115,8 @@ class DimensionRow:
     # This dimension's scores in every attempt that had it, oldest first.
     history: tuple[DimensionScore, ...]
     line: charts.Sparkline | None
+    # For a combined score: what it combines, in words ("" for a dimension).
+    combines: str = ""
 
     @property
     def history_text(self) -> str:
@@ -260,6 +266,7 @@ def result_detail(learner: Learner, response: Response) -> ResultDetail:
                     score.maximum,
                     label=score.name,
                 ),
+                combines=text.combines if text else "",
             )
         )
     by_key = {row.score.dimension_key: row for row in rows}

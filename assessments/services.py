@@ -24,7 +24,7 @@ from .models import Answer, DimensionScore, Instrument, Response, Team, TeamMemb
 JOIN_CODE_LENGTH = 8
 # An instrument's content, which the questionnaire (cached per revision) already holds:
 # not read when a submission locks its response.
-_INSTRUMENT_CONTENT = ("introduction", "scale", "dimensions", "items")
+_INSTRUMENT_CONTENT = ("introduction", "scale", "dimensions", "composites", "items")
 FOUR_PLACES = Decimal("0.0001")
 
 
@@ -194,6 +194,7 @@ def _score_and_pin(
     response: Response, instrument: Instrument, questionnaire: Questionnaire, answers: dict
 ) -> None:
     result = scoring.score(questionnaire.definition, answers)
+    composite_keys = {composite.key for composite in result.composites}
     DimensionScore.objects.bulk_create(
         [
             DimensionScore(
@@ -207,8 +208,10 @@ def _score_and_pin(
                 maximum=_decimal(dimension.maximum),
                 band_label=dimension.band.label[:80] if dimension.band else "",
                 band_index=dimension.band_index,
+                is_composite=dimension.key in composite_keys,
             )
-            for position, dimension in enumerate(result.dimensions)
+            # Combined scores come after the dimensions they combine.
+            for position, dimension in enumerate(result.dimensions + result.composites)
         ]
     )
     response.status = Response.Status.SUBMITTED

@@ -1,7 +1,8 @@
 """Reads for editors: how an instrument's questions and dimensions behave across responses.
 
 Everything here is anonymous and aggregate: counts, means, spreads, answer distributions and
-Cronbach's alpha per dimension, from submitted responses only. Questions and dimensions are
+Cronbach's alpha per dimension, and the same figures (without questions) for each combined
+score, from submitted responses only. Questions and dimensions are
 matched by their stable keys to the instrument's live version; answers to questions that the
 live version no longer has are left out and counted, so the page can say so.
 
@@ -60,6 +61,12 @@ class DimensionStatistics:
     alpha: float | None
     # Responses that answered every question of this dimension in its live version.
     complete_responses: int
+    # For a combined score (no questions of its own): what it combines, in words.
+    combines: str = ""
+
+    @property
+    def is_composite(self) -> bool:
+        return bool(self.combines)
 
     @property
     def alpha_applies(self) -> bool:
@@ -222,6 +229,22 @@ def instrument_statistics(instrument: Instrument) -> InstrumentStatistics:
                 items=item_statistics,
                 alpha=alpha,
                 complete_responses=len(rows),
+            )
+        )
+    for composite in definition.composites:
+        low, high = scoring.composite_range(definition, composite)
+        text = questionnaire.dimension(composite.key)
+        dimensions.append(
+            DimensionStatistics(
+                key=composite.key,
+                name=composite.name,
+                minimum=float(low),
+                maximum=float(high),
+                summary=scoring.summarise(scores.get(composite.key, [])),
+                items=(),
+                alpha=None,
+                complete_responses=0,
+                combines=text.combines if text else composite.name,
             )
         )
     return InstrumentStatistics(

@@ -4,16 +4,21 @@ Every function here costs a fixed number of queries, whatever the number of memb
 responses or attempts. The report counts one response per member (their latest submitted
 for the team), and shows nothing until at least `settings.MIN_GROUP_SIZE` members have
 submitted; even then it holds only aggregates, never who answered or what one person said.
+
+A team's mean is banded by rounding it half up to the nearest score one person could get
+(`scoring.team_band`), with exact fractions: 7.67 or 7.5 on bands 6-7 and 8-9 reads as 8,
+the upper band; 7.49 reads as 7.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.conf import settings
-from django.db.models import Avg, Count, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from core.codes import normalise_join_code
 
@@ -118,6 +123,14 @@ class DimensionSummary:
     maximum: Decimal  # highest possible score
     band_label: str
     count: int
+    # The score one person could get that the mean reads as, for banding.
+    read_as: Decimal | None = None
+    # For a combined score: what it combines, in words.
+    combines: str = ""
+
+    @property
+    def is_composite(self) -> bool:
+        return bool(self.combines)
 
 
 @dataclass(frozen=True)
@@ -152,30 +165,31 @@ class TeamReport:
     def ready(self) -> bool:
         return self.progress.report_ready
 
+    @property
+    def has_composites(self) -> bool:
+        return any(dimension.is_composite for dimension in self.dimensions)
+
+    @property
+    def has_bands(self) -> bool:
+        return any(dimension.read_as is not None for dimension in self.dimensions)
+
 
 def _decimal(value: Fraction) -> Decimal:
     return Decimal(value.numerator) / Decimal(value.denominator)
 
 
-def _fraction(value) -> Fraction:
-    return Fraction(str(value))
+def band_of_mean(
+    definition: scoring.Definition, scored: scoring.Scored, mean: Fraction
+) -> tuple[str, Fraction]:
+    """The band a team's mean falls in, and the score it reads as for banding.
 
-
-def band_of_mean(dimension: scoring.Dimension, mean: Fraction) -> str:
-    """The band a team's mean falls in.
-
-    Bands cover every score one person can get, but a mean can fall between two bands
-    (3.995 between "3 to 3.99" and "4 to 5"); it then belongs to the band below it.
+    The mean is rounded half up to the nearest score one person could get, then banded as
+    that score: on bands 6 to 7 and 8 to 9 of a summed dimension, 7.67 and 7.5 read as 8
+    (the upper band) and 7.49 as 7. For a dimension scored as a mean, the scores one
+    person could get are the possible means (quarters for four questions, and so on).
     """
-    found = scoring.band_for(dimension, mean)
-    if found is not None:
-        return found[1].label
-    below = [band for band in dimension.bands if _fraction(band.lower) <= mean]
-    if below:
-        return max(below, key=lambda band: _fraction(band.lower)).label
-    if dimension.bands:
-        return min(dimension.bands, key=lambda band: _fraction(band.lower)).label
-    return ""
+    read_as, found = scoring.team_band(definition, scored, mean)
+    return (found[1].label if found else ""), read_as
 
 
 def _percent(count: int, total: int) -> int:
@@ -203,9 +217,11 @@ def report_questionnaire(team: Team, responses: QuerySet[Response]):
 def team_report(team: Team) -> TeamReport:
     """The team's anonymous report; only its progress until enough members submitted.
 
-    Queries: members, submitted members, and (once enough have submitted) the dimension
-    aggregates and the answer counts, plus one for the words if the instrument is no
-    longer live. None of them grows with the number of members or attempts.
+    Queries: members, submitted members, and (once enough have submitted) the counted
+    responses' stored scores and the answer counts, plus one for the words if the
+    instrument is no longer live. None of them grows with the number of members or
+    attempts; the scores query returns one row per member and dimension, so that each
+    mean is worked out exactly (see `band_of_mean`).
     """
     progress = team_progress(team)
     if not progress.report_ready:
@@ -217,36 +233,40 @@ def team_report(team: Team) -> TeamReport:
     threshold = settings.MIN_GROUP_SIZE
     definition = questionnaire.definition
 
-    aggregates = {
-        row["dimension_key"]: row
-        for row in DimensionScore.objects.filter(response__in=responses)
-        .values("dimension_key")
-        .annotate(
-            mean=Avg("scaled_score"),
-            lowest=Min("scaled_score"),
-            highest=Max("scaled_score"),
-            count=Count("id"),
-        )
-        .order_by()
-    }
+    # One row per counted response and dimension: exact means need each score (stored to
+    # four places) turned back into the exact score it stands for.
+    stored: dict[str, list[Decimal]] = defaultdict(list)
+    for key, value in DimensionScore.objects.filter(response__in=responses).values_list(
+        "dimension_key", "scaled_score"
+    ):
+        stored[key].append(value)
     dimensions = []
-    for dimension in definition.dimensions:
-        row = aggregates.get(dimension.key)
-        if row is None or row["count"] < threshold:
+    for scored in definition.scored:
+        values = stored.get(scored.key, [])
+        if len(values) < threshold:
             continue  # too few answered this version of the dimension to show it
-        mean = _fraction(row["mean"])
-        minimum, maximum = scoring.score_range(definition, dimension)
+        try:
+            possible = scoring.possible_scores(definition, scored)
+        except scoring.TooManyScores:
+            possible = []
+        exact = [scoring.exact_score(possible, value) for value in values]
+        mean = sum(exact, Fraction(0)) / len(exact)
+        minimum, maximum = scoring.range_of(definition, scored)
+        band_label, read_as = band_of_mean(definition, scored, mean)
+        text = questionnaire.dimension(scored.key)
         dimensions.append(
             DimensionSummary(
-                dimension_key=dimension.key,
-                name=dimension.name,
+                dimension_key=scored.key,
+                name=scored.name,
                 scaled_score=_decimal(mean),
-                lowest=Decimal(str(row["lowest"])),
-                highest=Decimal(str(row["highest"])),
+                lowest=min(values),
+                highest=max(values),
                 minimum=_decimal(minimum),
                 maximum=_decimal(maximum),
-                band_label=band_of_mean(dimension, mean),
-                count=row["count"],
+                band_label=band_label,
+                count=len(values),
+                read_as=_decimal(read_as) if scored.bands else None,
+                combines=text.combines if text else "",
             )
         )
 

@@ -37,6 +37,17 @@ def dimension(name, *, rule="mean", bands=(), scaled=None, cluster="", descripti
     }
 
 
+def composite(name, parts, *, rule="sum", bands=(), description="") -> dict:
+    """A combined score over the dimensions named in `parts`."""
+    return {
+        "name": name,
+        "description": description or f"What {name.lower()} means.",
+        "rule": rule,
+        "dimensions": list(parts),
+        "bands": [band(*spec) if isinstance(spec, tuple) else spec for spec in bands],
+    }
+
+
 def build_instrument(
     *,
     slug: str = "team-check",
@@ -44,6 +55,7 @@ def build_instrument(
     kind: str = Instrument.Kind.INDIVIDUAL,
     scale: Sequence[tuple[str, int]] = USUALLY,
     dimensions: Sequence[dict] = (),
+    composites: Sequence[dict] = (),
     sections: Sequence[tuple[str, Sequence[tuple]]] = (),
     show_ranking: bool = False,
     publish: bool = True,
@@ -77,6 +89,7 @@ def build_instrument(
         show_ranking=show_ranking,
         scale=[("option", {"label": label, "value": value}) for label, value in scale],
         dimensions=[("dimension", spec) for spec in dimensions],
+        composites=[("composite", spec) for spec in composites],
         items=items,
         live=False,
     )

@@ -126,7 +126,9 @@ QUESTIONS = [
 ]
 
 
-def instrument_form_data(*, scale=SCALE, dimensions=(PURPOSE, TRUST), items=QUESTIONS, **extra):
+def instrument_form_data(
+    *, scale=SCALE, dimensions=(PURPOSE, TRUST), items=QUESTIONS, composites=(), **extra
+):
     return nested_form_data(
         {
             "title": "Working across boundaries",
@@ -139,6 +141,7 @@ def instrument_form_data(*, scale=SCALE, dimensions=(PURPOSE, TRUST), items=QUES
                 [("option", {"label": label, "value": str(value)}) for label, value in scale]
             ),
             "dimensions": streamfield([("dimension", spec) for spec in dimensions]),
+            "composites": streamfield([("composite", spec) for spec in composites]),
             "items": streamfield(list(items)),
             **extra,
         }

@@ -69,6 +69,21 @@ def from_toml(slug: str) -> scoring.Definition:
         )
         for dimension in raw["dimensions"]
     )
+    composites = tuple(
+        scoring.Composite(
+            key=composite["key"],
+            name=composite["name"],
+            parts=tuple(composite["dimensions"]),
+            rule=composite["scoring"],
+            bands=tuple(
+                scoring.Band(
+                    lower=exact(band["lower"]), upper=exact(band["upper"]), label=band["label"]
+                )
+                for band in composite.get("bands", [])
+            ),
+        )
+        for composite in raw.get("composites", [])
+    )
     questions = [item for section in raw["sections"] for item in section["items"]]
     return scoring.Definition(
         scale=tuple(
@@ -79,6 +94,7 @@ def from_toml(slug: str) -> scoring.Definition:
             scoring.Item(key=f"q{number}", dimension_key=item["dimension"], reverse=item["reverse"])
             for number, item in enumerate(questions, start=1)
         ),
+        composites=composites,
     )
 
 
@@ -86,9 +102,14 @@ def from_loader(slug: str) -> scoring.Definition:
     """The definition seeding stores, with its block ids renamed by position."""
     (spec,) = [spec for spec in load_instruments() if spec.slug == slug]
     definition = Instrument(**spec.fields).questionnaire().definition
+    raw = read(slug)
     keys = {
         dimension.key: toml["key"]
-        for dimension, toml in zip(definition.dimensions, read(slug)["dimensions"], strict=True)
+        for dimension, toml in zip(definition.dimensions, raw["dimensions"], strict=True)
+    }
+    composite_keys = {
+        composite.key: toml["key"]
+        for composite, toml in zip(definition.composites, raw.get("composites", []), strict=True)
     }
     return dataclasses.replace(
         definition,
@@ -99,6 +120,14 @@ def from_loader(slug: str) -> scoring.Definition:
         items=tuple(
             dataclasses.replace(item, key=f"q{number}", dimension_key=keys[item.dimension_key])
             for number, item in enumerate(definition.items, start=1)
+        ),
+        composites=tuple(
+            dataclasses.replace(
+                composite,
+                key=composite_keys[composite.key],
+                parts=tuple(keys[part] for part in composite.parts),
+            )
+            for composite in definition.composites
         ),
     )
 

@@ -735,7 +735,10 @@ def test_the_report_survives_the_instrument_being_unpublished(
     assert "Mean 3.8" in text
 
 
-def test_a_mean_between_two_bands_belongs_to_the_lower_one():
+def test_a_mean_between_two_bands_reads_as_the_nearest_score_one_person_could_get():
+    """Safety is the mean of four answers from 1 to 5, so one person scores in quarters.
+    A team mean is rounded half up to the nearest quarter, then banded: it no longer drops
+    to the band below when it falls between "3 to 3.99" and "4 to 5"."""
     safety = scoring.Dimension(
         key="s",
         name="Safety",
@@ -746,13 +749,21 @@ def test_a_mean_between_two_bands_belongs_to_the_lower_one():
             scoring.Band(1, scoring.Decimal("2.99"), "Low"),
         ),
     )
+    definition = scoring.Definition(
+        scale=tuple(scoring.ScaleOption(str(value), value) for value in range(1, 6)),
+        dimensions=(safety,),
+        items=tuple(scoring.Item(key=f"q{number}", dimension_key="s") for number in range(4)),
+    )
     fraction = scoring.Fraction
 
-    assert band_of_mean(safety, fraction("3.995")) == "Moderate"
-    assert band_of_mean(safety, fraction(4)) == "High"
-    assert band_of_mean(safety, fraction("2.995")) == "Low"
-    assert band_of_mean(safety, fraction("0.5")) == "Low"
-    assert band_of_mean(scoring.Dimension(key="x", name="X"), fraction(3)) == ""
+    assert band_of_mean(definition, safety, fraction("3.995")) == ("High", 4)
+    assert band_of_mean(definition, safety, fraction("3.875")) == ("High", 4)
+    assert band_of_mean(definition, safety, fraction("3.87")) == ("Moderate", fraction("3.75"))
+    assert band_of_mean(definition, safety, fraction(4)) == ("High", 4)
+    assert band_of_mean(definition, safety, fraction("2.875")) == ("Moderate", 3)
+    assert band_of_mean(definition, safety, fraction("2.8")) == ("Low", fraction("2.75"))
+    unbanded = scoring.Dimension(key="s", name="X", rule=scoring.MEAN)
+    assert band_of_mean(definition, unbanded, fraction(3))[0] == ""
 
 
 # Query counts ---------------------------------------------------------------------------
@@ -769,7 +780,7 @@ def captured(client, url) -> list[str]:
 def test_the_report_and_team_page_cost_the_same_queries_for_3_or_12_members(team_instrument):
     """No query per member or per response. The report: session, user, the team (with its
     instrument and live revision, checking membership), members, submitted members,
-    dimension aggregates, answer counts, then the site and header checks. The team page:
+    the stored scores, answer counts, then the site and header checks. The team page:
     the same first three, members, submitted members, the viewer's draft and latest."""
     runs = []
     for size in (3, 12):
