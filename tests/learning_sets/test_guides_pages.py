@@ -125,7 +125,8 @@ def test_a_guide_shows_its_plan_with_times_its_total_and_its_worksheets(client, 
 
     assert 'data-total-minutes="80"' in html
     assert "1 hour 20 minutes over 2 sessions" in html
-    assert "Workshop 1: Plan: 1 hour 5 minutes" in html  # the session's table caption
+    assert "Workshop 1: Plan (1 hour 5 minutes)" in html  # the session's table caption
+    assert '<h4 class="nhsuk-heading-s' in html  # steps sit under their session's heading
     assert "0:15 to 1:05 (50 minutes)" in html
     assert "Name badges" in html
     assert "The set-up event." in html
