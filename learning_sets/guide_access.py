@@ -1,10 +1,9 @@
 """Who may read the facilitator guides and print their worksheets: the one rule.
 
 Guides are for the people who run sessions: programme leads, site admins, course editors
-(who write them) and anyone who facilitates an action-learning set. Everyone else is
-treated as Wagtail treats a page restricted to signed-in people of certain groups:
-an anonymous visitor is sent to sign in, and a signed-in person who may not read them is
-told the page is not found (so nobody learns which guides exist).
+(who write them) and anyone who facilitates an action-learning set. An anonymous visitor
+is sent to sign in, as Wagtail does for a restricted page; a signed-in person who may not
+read them is told the page is not found, so nobody learns which guides exist.
 
 The guide pages (`guides.py`) and the worksheet view (`guide_views.py`) both ask
 `guide_denial`, so the index, every guide and every worksheet answer the same way.
