@@ -13,7 +13,7 @@ is built from these pieces, so they all print the same letters the same way:
 - `table()` and `drawing()` are ReportLab's Table and Drawing set to the bundled font
   (both would otherwise set the built-in one, even when they print no text of their own);
 - `build()` lays a story out on A4 (portrait or landscape) with the house margins and
-  returns the PDF's bytes; it can number the pages ("Page 2 of 5").
+  returns the PDF's bytes; it can number the pages ("Page 2 of 5", `page_of_total`).
 
 The fonts are embedded as subsets (only the glyphs used), with a ToUnicode map, so the
 text can be searched and copied out of the PDF.
@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from django.utils.translation import gettext as _
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -139,6 +140,11 @@ def drawing(width: float, height: float) -> Drawing:
     """A Drawing (for charts and bars) whose text state starts in the bundled font."""
     register_fonts()
     return Drawing(width, height, initialFontName=FONT)
+
+
+def page_of_total(page: int, total: int) -> str:
+    """The usual `page_label` for `build`: "Page 2 of 5"."""
+    return _("Page %(page)s of %(total)s") % {"page": page, "total": total}
 
 
 class _NumberedCanvas(Canvas):

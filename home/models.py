@@ -25,7 +25,11 @@ class HomePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("introduction")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["modules.ProgrammePage", "home.PrivacyNoticePage"]
+    subpage_types = [
+        "modules.ProgrammePage",
+        "home.PrivacyNoticePage",
+        "learning_sets.FacilitatorGuideIndexPage",
+    ]
     max_count_per_parent = 1
 
     class Meta:

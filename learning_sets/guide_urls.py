@@ -1,3 +1,9 @@
-"""Facilitator guides: printable worksheets."""
+"""Facilitator guides: printable worksheets. (The guides themselves are Wagtail pages.)"""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import guide_views
+
+urlpatterns = [
+    path("worksheets/<slug:key>.pdf", guide_views.worksheet, name="worksheet"),
+]

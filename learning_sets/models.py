@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .guides import FacilitatorGuideIndexPage, FacilitatorGuidePage  # noqa: F401 (page models)
+
 
 def new_feed_token() -> str:
     return secrets.token_urlsafe(32)

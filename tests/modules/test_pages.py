@@ -10,6 +10,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 
 from home.models import HomePage, PrivacyNoticePage
 from home.services import site_ensure_home
+from learning_sets.guides import FacilitatorGuideIndexPage
 from modules.models import LessonPage, ModulePage, ProgrammePage
 from tests.factories import UserFactory
 from tests.modules.conftest import build_module
@@ -18,7 +19,9 @@ from tests.modules.conftest import build_module
 class PageTreeRulesTests(WagtailPageTestCase):
     def test_programmes_live_under_the_home_page_only(self):
         self.assertAllowedParentPageTypes(ProgrammePage, {HomePage})
-        self.assertAllowedSubpageTypes(HomePage, {ProgrammePage, PrivacyNoticePage})
+        self.assertAllowedSubpageTypes(
+            HomePage, {ProgrammePage, PrivacyNoticePage, FacilitatorGuideIndexPage}
+        )
 
     def test_modules_live_under_programmes_and_hold_lessons(self):
         self.assertAllowedParentPageTypes(ModulePage, {ProgrammePage})
