@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from cohorts.models import Cohort
 
-from . import overview, services
+from . import guide_demo, overview, services
 from .models import Attendance, CheckIn, Meeting, SetMember, SharedCommitment
 
 ORDER = 60  # after cohorts (50)
@@ -87,11 +87,6 @@ def _at(days: int, hour: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
-def _seed_guides(log) -> None:
-    """MERGER: the facilitator guides' demo goes here, once that part has landed:
-    `from . import guide_demo` and `guide_demo.seed_guides(log)`."""
-
-
 def _meetings(learning_set, facilitator, members, log) -> None:
     past = [
         Meeting.objects.create(
@@ -151,16 +146,20 @@ def _meetings(learning_set, facilitator, members, log) -> None:
 
 
 def seed(*, password: str, log) -> list[tuple[str, str]]:
+    guide_demo.seed_guides(log)
+    _seed_sets(log)
+    return []
+
+
+def _seed_sets(log) -> None:
     cohort = Cohort.objects.filter(name=COHORT_NAME).first()
     lead = User.objects.filter(email="lead@example.org").first()
     if cohort is None or lead is None or cohort.learning_sets.exists():
-        _seed_guides(log)
-        return []
+        return
     suggestion = overview.set_suggestion(user=lead, cohort=cohort)
     if suggestion.refusal:
         log(f"learning sets: none ({suggestion.refusal})")
-        _seed_guides(log)
-        return []
+        return
     created = services.sets_create_from_suggestion(
         cohort=cohort, user=lead, fingerprint=suggestion.fingerprint
     )
@@ -178,5 +177,3 @@ def seed(*, password: str, log) -> list[tuple[str, str]]:
             learning_set=learning_set, user=lead, facilitator=facilitator
         )
         _meetings(learning_set, facilitator, members, log)
-    _seed_guides(log)
-    return []
