@@ -84,6 +84,13 @@ def parse_time(text: str) -> datetime.time | None:
     return datetime.time(hour, minute)
 
 
+def clock(moment: datetime.datetime) -> str:
+    """A time as the NHS.UK style guide writes it: 9:30am, 2pm."""
+    hour = moment.hour % 12 or 12
+    minutes = f":{moment.minute:02d}" if moment.minute else ""
+    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
+
+
 def london_to_utc(day: datetime.date, time: datetime.time) -> datetime.datetime:
     """A date and time on UK clocks as UTC; refuses the hour that the clocks skip in March
     and the hour they repeat in October, which name no single moment."""
@@ -98,14 +105,14 @@ def london_to_utc(day: datetime.date, time: datetime.time) -> datetime.datetime:
                     "The clocks go forward on %(date)s, so %(time)s does not happen that day. "
                     "Choose a time before 1am or from 2am."
                 )
-                % {"date": date_format(day, "j F Y"), "time": date_format(naive, "g:ia")}
+                % {"date": date_format(day, "j F Y"), "time": clock(naive)}
             )
         raise forms.ValidationError(
             _(
                 "The clocks go back on %(date)s, so %(time)s happens twice that day. "
                 "Choose a time before 1am or from 2am."
             )
-            % {"date": date_format(day, "j F Y"), "time": date_format(naive, "g:ia")}
+            % {"date": date_format(day, "j F Y"), "time": clock(naive)}
         )
     return first.astimezone(datetime.UTC)
 

@@ -5,7 +5,6 @@ the ORM (the lead's placing services are another part's). Test files import what
 import datetime
 from dataclasses import dataclass
 
-import pytest
 from django.utils import timezone
 
 from learning_sets.models import CheckIn, LearningSet, Meeting, SetMember, SharedCommitment
@@ -152,8 +151,3 @@ def build_world() -> SetWorld:
         check_in=check_in,
         others_commitment=others,
     )
-
-
-@pytest.fixture
-def set_world(db) -> SetWorld:
-    return build_world()
