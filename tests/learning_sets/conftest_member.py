@@ -29,7 +29,8 @@ def meeting(learning_set: LearningSet, *, days: float, **fields) -> Meeting:
     fields.setdefault("place", "Room 2, Riverside Health Centre")
     return Meeting.objects.create(
         learning_set=learning_set,
-        starts_at=timezone.now() + datetime.timedelta(days=days),
+        # On the minute, as the meeting form enters them.
+        starts_at=(timezone.now() + datetime.timedelta(days=days)).replace(second=0, microsecond=0),
         duration_minutes=fields.pop("duration_minutes", 120),
         **fields,
     )
