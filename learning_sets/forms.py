@@ -326,7 +326,8 @@ class MeetingForm(forms.Form):
                 cleaned["starts_at"] = london_to_utc(day, time)
             except forms.ValidationError as error:
                 self.add_error("time", error)
-        if not self.errors and not cleaned.get("place") and not cleaned.get("video_url"):
+        no_place = not cleaned.get("place") and not cleaned.get("video_url")
+        if no_place and "place" not in self.errors and "video_url" not in self.errors:
             self.add_error("place", _("Enter a place or a video link, so members can join."))
         return cleaned
 
