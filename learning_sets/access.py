@@ -73,7 +73,7 @@ def set_access(user, set_id) -> SetAccess | None:
             cohort_for(user, learning_set.cohort_id) is not None
         )
         return SetAccess(learning_set, membership, facilitates)
-    learning_set = set_for_facilitator(user, set_id)
-    if learning_set is None:
+    facilitated = set_for_facilitator(user, set_id)
+    if facilitated is None:
         return None
-    return SetAccess(learning_set, None, True)
+    return SetAccess(facilitated, None, True)

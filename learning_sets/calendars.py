@@ -23,6 +23,13 @@ PRODID = "-//Leading Together//Action learning sets//EN"
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
+def clock(moment: datetime.datetime | datetime.time) -> str:
+    """A time as the NHS.UK style guide writes it: 9:30am, 2pm, 12pm (midday)."""
+    hour = moment.hour % 12 or 12
+    minutes = f":{moment.minute:02d}" if moment.minute else ""
+    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
+
+
 def london_timezone() -> Timezone:
     """Europe/London as the UK has kept it since 1996: British Summer Time from 1am GMT on
     the last Sunday of March to 2am BST (1am GMT) on the last Sunday of October."""

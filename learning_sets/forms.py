@@ -4,6 +4,7 @@ the field; `member_services.py` checks again and does the writing."""
 import datetime
 import re
 import zoneinfo
+from typing import cast
 
 from django import forms
 from django.utils.dateformat import format as date_format
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from core.fields import IdMultipleChoiceField, validate_sensible_date
 
+from .calendars import clock
 from .member_services import MAX_CHALLENGE, MAX_CHECK_IN_ANSWER, MAX_COMMITMENT
 from .models import CheckIn
 
@@ -82,13 +84,6 @@ def parse_time(text: str) -> datetime.time | None:
     if hour > 23 or minute > 59:
         return None
     return datetime.time(hour, minute)
-
-
-def clock(moment: datetime.datetime) -> str:
-    """A time as the NHS.UK style guide writes it: 9:30am, 2pm."""
-    hour = moment.hour % 12 or 12
-    minutes = f":{moment.minute:02d}" if moment.minute else ""
-    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
 
 
 def london_to_utc(day: datetime.date, time: datetime.time) -> datetime.datetime:
@@ -166,7 +161,7 @@ class CommitmentForm(forms.Form):
         return text
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         parts = [self.data.get(name, "") for name in self.date_fields]
         try:
             cleaned["due_on"] = DateParts.read(
@@ -183,8 +178,15 @@ class CommitmentForm(forms.Form):
         return self.errors.get("due_day", [])
 
 
+class CommitmentChoiceField(IdMultipleChoiceField):
+    """Commitments from lessons, each shown by its own words."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.text
+
+
 class ShareFromLessonsForm(forms.Form):
-    entries = IdMultipleChoiceField(
+    entries = CommitmentChoiceField(
         label=gettext_lazy("Commitments from your lessons"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
@@ -199,9 +201,11 @@ class ShareFromLessonsForm(forms.Form):
 
     def __init__(self, *args, entries, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["entries"]
-        field.queryset = entries
-        field.label_from_instance = lambda entry: entry.text
+        self.entries_field.queryset = entries
+
+    @property
+    def entries_field(self) -> CommitmentChoiceField:
+        return cast(CommitmentChoiceField, self.fields["entries"])
 
 
 class CheckInForm(forms.Form):
@@ -240,7 +244,7 @@ class CheckInForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         for name in ("acted", "observed", "reflected", "next_plan"):
             if name in cleaned:
                 cleaned[name] = strip_nul(cleaned[name])
@@ -305,7 +309,7 @@ class MeetingForm(forms.Form):
         return strip_nul(self.cleaned_data["place"])
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         parts = [self.data.get(name, "") for name in self.date_fields]
         try:
             day = DateParts.read(
@@ -361,7 +365,7 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["present"].choices = [
+        cast(forms.TypedMultipleChoiceField, self.fields["present"]).choices = [
             (member.learner_id, member.learner.get_full_name() or member.learner.email)
             for member in members
         ]

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -111,11 +112,11 @@ def commitment_share(
     return commitment
 
 
-def shareable_entries(learner: User):
+def shareable_entries(learner_id: int) -> QuerySet[JournalEntry]:
     """The learner's own action commitments from lessons that have words in them."""
-    return JournalEntry.objects.filter(learner=learner, kind=JournalEntry.Kind.ACTION).exclude(
-        text=""
-    )
+    return JournalEntry.objects.filter(
+        learner_id=learner_id, kind=JournalEntry.Kind.ACTION
+    ).exclude(text="")
 
 
 def commitments_share_from_lessons(
@@ -125,7 +126,7 @@ def commitments_share_from_lessons(
     own entries can be shared; one shared twice stays one shared commitment. The text is
     copied, so that later private edits in the journal stay private."""
     wanted = {entry.pk for entry in entries}
-    own = list(shareable_entries(membership.learner).filter(pk__in=wanted).order_by("pk"))
+    own = list(shareable_entries(membership.learner_id).filter(pk__in=wanted).order_by("pk"))
     if len(own) != len(wanted):
         # Said the same way whether the id is someone else's or no one's.
         raise SetError(_("Choose from the commitments listed."))

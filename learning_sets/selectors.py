@@ -90,11 +90,21 @@ class Cycle:
 
 
 @dataclass
+class PastMeeting:
+    """A meeting that has started, with how many members were recorded present (None until
+    the facilitator records attendance, and for members, who are not shown it)."""
+
+    meeting: Meeting
+    present: int | None
+
+
+@dataclass
 class SetPage:
     learning_set: LearningSet
     access: SetAccess
     members: list[MemberRow]
     past_meetings: list[Meeting]
+    past_rows: list[PastMeeting]
     upcoming_meetings: list[Meeting]
     # Meeting id -> members recorded present, for meetings with attendance recorded.
     attendance: dict[int, int]
@@ -158,30 +168,29 @@ def set_page(access: SetAccess, *, now: datetime.datetime | None = None) -> SetP
         counts = (
             SharedCommitment.objects.filter(learning_set=learning_set)
             .values("learner_id")
-            .annotate(commitments=Count("pk", distinct=True), check_ins=Count("check_ins"))
+            .annotate(shared=Count("pk", distinct=True), checked_in=Count("check_ins"))
         )
         for count in counts:
             row = rows.get(count["learner_id"])
             if row is not None:
-                row.commitment_count = count["commitments"]
-                row.check_in_count = count["check_ins"]
+                row.commitment_count = count["shared"]
+                row.check_in_count = count["checked_in"]
 
     attendance: dict[int, int] = {}
     if access.facilitates:
         recorded = (
             Attendance.objects.filter(meeting__learning_set=learning_set)
             .values("meeting_id")
-            .annotate(present=Count("pk", filter=Q(present=True)))
+            .annotate(came=Count("pk", filter=Q(present=True)))
         )
-        attendance = {row["meeting_id"]: row["present"] for row in recorded}
-    for meeting in past:
-        meeting.present_count = attendance.get(meeting.pk)
+        attendance = {row["meeting_id"]: row["came"] for row in recorded}
 
     return SetPage(
         learning_set=learning_set,
         access=access,
         members=list(rows.values()),
         past_meetings=past,
+        past_rows=[PastMeeting(meeting, attendance.get(meeting.pk)) for meeting in past],
         upcoming_meetings=upcoming,
         attendance=attendance,
         cycles=cycles,

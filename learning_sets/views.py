@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 
@@ -204,7 +205,7 @@ class ShareFromLessonsView(SetView):
         shared = SharedCommitment.objects.filter(
             learning_set=self.learning_set, journal_entry__isnull=False
         ).values("journal_entry_id")
-        shareable = member_services.shareable_entries(self.request.user).order_by(
+        shareable = member_services.shareable_entries(self.membership.learner_id).order_by(
             "-updated_at", "-pk"
         )
         return shareable.exclude(pk__in=shared), shareable.filter(pk__in=shared)
@@ -217,7 +218,7 @@ class ShareFromLessonsView(SetView):
         unshared, shared = self.entries()
         # Entries already shared are accepted again (a double click), and change nothing.
         form = ShareFromLessonsForm(
-            data=request.POST, entries=member_services.shareable_entries(request.user)
+            data=request.POST, entries=member_services.shareable_entries(self.membership.learner_id)
         )
         if form.is_valid():
             try:
@@ -229,11 +230,14 @@ class ShareFromLessonsView(SetView):
             else:
                 count = len(chosen)
                 return self.done(
-                    _("%(count)s commitment is shared with your set.") % {"count": count}
-                    if count == 1
-                    else _("%(count)s commitments are shared with your set.") % {"count": count}
+                    ngettext(
+                        "%(count)s commitment is shared with your set.",
+                        "%(count)s commitments are shared with your set.",
+                        count,
+                    )
+                    % {"count": count}
                 )
-        form.fields["entries"].queryset = unshared
+        form.entries_field.queryset = unshared
         return self.render(form=form, shared=list(shared))
 
 

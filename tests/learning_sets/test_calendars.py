@@ -9,7 +9,7 @@ import icalendar
 import pytest
 from django.urls import reverse
 
-from learning_sets.calendars import london_timezone
+from learning_sets.calendars import clock, london_timezone
 from learning_sets.models import Meeting, SetMember
 
 from .conftest_member import build_world
@@ -168,3 +168,11 @@ def test_the_set_page_shows_members_the_feed_address(client, set_world):
     page = client.get(reverse("learning_sets:set", args=[set_world.learning_set.pk]))
     assert set_world.learning_set.feed_token in page.content.decode()
     assert "Give the feed a new address" not in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("hour", "minute", "shown"),
+    [(0, 0, "12am"), (9, 30, "9:30am"), (12, 0, "12pm"), (14, 0, "2pm"), (23, 5, "11:05pm")],
+)
+def test_times_are_written_in_the_nhs_style(hour, minute, shown):
+    assert clock(datetime.time(hour, minute)) == shown

@@ -239,4 +239,4 @@ def test_a_new_meeting_appears_on_the_set_page_and_past_ones_offer_check_in(
     meeting(set_world.learning_set, days=-1)
     client.post(url(set_world, "meeting_create"), form())
     page = client.get(reverse("learning_sets:set", args=[set_world.learning_set.pk]))
-    assert "Monday 14 July 2031, 2:00pm" in page.content.decode()
+    assert "Monday 14 July 2031, 2pm" in page.content.decode()
