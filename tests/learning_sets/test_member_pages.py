@@ -234,3 +234,28 @@ def test_the_set_page_never_writes(client, set_world):
         and "django_session" not in q["sql"]
     ]
     assert writes == []
+
+
+def test_my_sets_and_the_share_page_cost_the_same_queries_at_two_sizes(client, set_world):
+    amira = set_world.people["set member"]
+    client.force_login(amira)
+    my_sets = reverse("learning_sets:my_sets")
+    share = reverse("learning_sets:commitments_from_lessons", args=[set_world.learning_set.pk])
+    client.get(my_sets)
+    counts = []
+    for size in (1, 6):
+        for number in range(size):
+            entry = journal_commitment(amira, f"Commitment {size}-{number}", f"b-{size}-{number}")
+            if number % 2:
+                SharedCommitment.objects.create(
+                    learning_set=set_world.learning_set,
+                    learner=amira,
+                    journal_entry=entry,
+                    text=entry.text,
+                )
+            facilitated = set_world.cohort.learning_sets.create(
+                name=f"Set {size}-{number}", facilitator=amira
+            )
+            assert facilitated.pk
+        counts.append((page_queries(client, my_sets), page_queries(client, share)))
+    assert counts[0] == counts[1], counts
