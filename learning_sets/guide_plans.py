@@ -106,7 +106,9 @@ def timed_plan(entries: Iterable[Part | Step]) -> TimedPlan:
     reports it. A part with no steps is kept (an editor may still be writing it).
     """
     sessions: list[Session] = []
-    heading, part_payload, steps = "", None, []
+    heading: str = ""
+    part_payload: Any = None
+    steps: list[TimedStep] = []
     number = 0
     elapsed = 0
 

@@ -2,8 +2,7 @@
 mean is on the page, the combined score has its own bar and table row, and axe finds no
 violation at desktop width or at 320px.
 
-It lives beside the other combined-score tests and borrows the browser fixtures from
-tests/browser/conftest.py (marked `browser`, so it runs with them).
+The rest of the combined-score tests are in tests/assessments/test_composites.py.
 """
 
 import re
@@ -13,18 +12,9 @@ from playwright.sync_api import expect
 
 from assessments import services
 from assessments.models import Instrument
+from tests.assessments.factories import USUALLY, build_instrument, composite, dimension, keys_of
 from tests.browser.axe import check_page
-from tests.browser.conftest import (  # noqa: F401 (fixtures)
-    base_url,
-    browser_context_args,
-    browser_type_launch_args,
-    context,
-    page,
-    sign_in,
-)
 from tests.factories import DEFAULT_PASSWORD, UserFactory
-
-from .factories import USUALLY, build_instrument, composite, dimension, keys_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
