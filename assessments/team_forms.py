@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import forms as core_forms
-from core.fields import validate_sensible_date
 
 MAX_TEAM_SIZE = 500
 
@@ -62,29 +61,11 @@ class TeamCreateForm(forms.Form):
         return name
 
     def _expiry_date(self) -> datetime.date | None:
-        parts = [(self.cleaned_data.get(name) or "").strip() for name in self.date_fields]
-        if not any(parts):
-            return None
-        if not all(parts):
-            raise forms.ValidationError(
-                _(
-                    "Enter the date the join link expires as a day, month and year, "
-                    "or leave it empty."
-                )
-            )
-        if not all(part.isdigit() for part in parts):
-            raise forms.ValidationError(
-                _("The date the join link expires must be numbers, like 27 3 2027.")
-            )
-        day, month, year = (int(part) for part in parts)
-        try:
-            expires_on = datetime.date(year, month, day)
-        except (ValueError, OverflowError):
-            raise forms.ValidationError(
-                _("The date the join link expires must be a real date, like 27 3 2027.")
-            ) from None
-        validate_sensible_date(expires_on)
-        return expires_on
+        return core_forms.date_from_parts(
+            [self.cleaned_data.get(name) or "" for name in self.date_fields],
+            what=_("the date the join link expires"),
+            required=False,
+        )
 
     def clean(self):
         cleaned = super().clean()

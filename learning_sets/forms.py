@@ -11,7 +11,8 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.fields import IdMultipleChoiceField, validate_sensible_date
+from core.fields import IdMultipleChoiceField
+from core.forms import date_from_parts
 
 from .calendars import clock
 from .member_services import MAX_CHALLENGE, MAX_CHECK_IN_ANSWER, MAX_COMMITMENT
@@ -39,35 +40,6 @@ def _text(label, limit: int, *, required: bool, help_text="", rows: int = 4, req
 
 def strip_nul(value: str) -> str:
     return (value or "").replace("\x00", "").strip()
-
-
-class DateParts:
-    """The NHS.UK date input (day, month and year boxes), read together."""
-
-    @staticmethod
-    def read(parts: list[str], *, what: str, required: bool) -> datetime.date | None:
-        parts = [strip_nul(part) for part in parts]
-        if not any(parts):
-            if required:
-                raise forms.ValidationError(_("Enter %(what)s.") % {"what": what})
-            return None
-        if not all(parts):
-            raise forms.ValidationError(
-                _("Enter %(what)s as a day, month and year.") % {"what": what}
-            )
-        if not all(part.isdigit() and len(part) <= 4 for part in parts):
-            raise forms.ValidationError(
-                _("%(what)s must be numbers, like 27 3 2027.") % {"what": what.capitalize()}
-            )
-        day, month, year = (int(part) for part in parts)
-        try:
-            value = datetime.date(year, month, day)
-        except ValueError:
-            raise forms.ValidationError(
-                _("%(what)s must be a real date, like 27 3 2027.") % {"what": what.capitalize()}
-            ) from None
-        validate_sensible_date(value)
-        return value
 
 
 def parse_time(text: str) -> datetime.time | None:
@@ -164,7 +136,7 @@ class CommitmentForm(forms.Form):
         cleaned = super().clean() or self.cleaned_data
         parts = [self.data.get(name, "") for name in self.date_fields]
         try:
-            cleaned["due_on"] = DateParts.read(
+            cleaned["due_on"] = date_from_parts(
                 [part if isinstance(part, str) else "" for part in parts],
                 what=_("the date you will do it by"),
                 required=False,
@@ -312,7 +284,7 @@ class MeetingForm(forms.Form):
         cleaned = super().clean() or self.cleaned_data
         parts = [self.data.get(name, "") for name in self.date_fields]
         try:
-            day = DateParts.read(
+            day = date_from_parts(
                 [part if isinstance(part, str) else "" for part in parts],
                 what=_("the date of the meeting"),
                 required=True,

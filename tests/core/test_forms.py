@@ -1,8 +1,12 @@
-"""The join form (core/forms.py) that teams and cohorts share."""
+"""The join form and the three-box date reader (core/forms.py) that several apps share."""
 
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy
 
-from core.forms import JoinForm
+from core.forms import JoinForm, date_from_parts
 
 
 class TeamishJoinForm(JoinForm):
@@ -41,3 +45,42 @@ def test_the_code_box_does_not_autocorrect_what_people_type():
     assert attrs["autocomplete"] == "off"
     assert attrs["autocapitalize"] == "characters"
     assert attrs["spellcheck"] == "false"
+
+
+@pytest.mark.parametrize(
+    ("parts", "required", "expected"),
+    [
+        (["27", "3", "2027"], True, datetime.date(2027, 3, 27)),
+        ([" 7 ", "03", "2027\x00"], True, datetime.date(2027, 3, 7)),
+        (["", "", ""], False, None),
+    ],
+)
+def test_date_from_parts_reads_the_three_boxes(parts, required, expected):
+    assert date_from_parts(parts, what="the date", required=required) == expected
+
+
+@pytest.mark.parametrize(
+    ("parts", "required", "message"),
+    [
+        (["", "", ""], True, "Enter the date."),
+        (["27", "", "2027"], True, "Enter the date as a day, month and year."),
+        (["27", "", ""], False, "Enter the date as a day, month and year, or leave it empty."),
+        (["x", "3", "2027"], True, "The date must be numbers, like 27 3 2027."),
+        # Digits to str.isdigit, but not to int(): once a server error.
+        (["²", "3", "2027"], True, "The date must be numbers, like 27 3 2027."),
+        (["٣", "3", "2027"], True, "The date must be numbers, like 27 3 2027."),
+        (["31", "2", "2027"], True, "The date must be a real date, like 27 3 2027."),
+        (["1", "1", "0"], True, "The date must be a real date, like 27 3 2027."),
+        (["1", "1", "9" * 20], True, "The date must be a real date, like 27 3 2027."),
+    ],
+)
+def test_date_from_parts_says_what_is_wrong(parts, required, message):
+    with pytest.raises(ValidationError) as raised:
+        date_from_parts(parts, what="the date", required=required)
+
+    assert raised.value.messages == [message]
+
+
+def test_date_from_parts_refuses_a_year_far_away():
+    with pytest.raises(ValidationError):
+        date_from_parts(["31", "12", "9999"], what="the date", required=True)
