@@ -9,6 +9,7 @@ from django.urls import reverse
 from learning_sets.models import LearningSet, SetMember, SharedCommitment
 from tests.cohorts.factories import add_members
 
+from .conftest_guides import make_index
 from .factories import (
     check_in,
     make_meeting,
@@ -82,6 +83,17 @@ def test_the_overview_is_reachable_from_the_cohorts_pages(lead_client, cohort):
     dashboard = lead_client.get(reverse("cohorts_admin:dashboard", args=[cohort.pk]))
 
     assert url("overview", cohort) in dashboard.content.decode()
+
+
+def test_the_overview_links_to_the_facilitator_guides_once_they_are_live(
+    lead_client, cohort, home_page
+):
+    assert "Facilitator guides" not in lead_client.get(url("overview", cohort)).content.decode()
+
+    index = make_index(home_page)
+
+    page = lead_client.get(url("overview", cohort)).content.decode()
+    assert f'href="{index.url}"' in page
 
 
 def _overview_queries(client, cohort) -> int:

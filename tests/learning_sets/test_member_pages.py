@@ -12,6 +12,7 @@ from django.urls import reverse
 from learning_sets.models import CheckIn, SetMember, SharedCommitment
 from tests.factories import UserFactory
 
+from .conftest_guides import make_index
 from .conftest_member import add_to_set, build_world, journal_commitment, meeting
 
 pytestmark = pytest.mark.django_db
@@ -259,3 +260,14 @@ def test_my_sets_and_the_share_page_cost_the_same_queries_at_two_sizes(client, s
             assert facilitated.pk
         counts.append((page_queries(client, my_sets), page_queries(client, share)))
     assert counts[0] == counts[1], counts
+
+
+def test_the_facilitator_guides_are_linked_for_the_facilitator_only(client, set_world, home_page):
+    index = make_index(home_page)
+    set_world.people["facilitator"].refresh_from_db()
+
+    client.force_login(set_world.people["facilitator"])
+    assert f'href="{index.url}"' in client.get(set_url(set_world)).content.decode()
+
+    client.force_login(set_world.people["set member"])
+    assert f'href="{index.url}"' not in client.get(set_url(set_world)).content.decode()
