@@ -51,6 +51,13 @@ class Cohort(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(100_000)],
     )
+    # Days after joining with nothing opened before the "not started" reminder, and again
+    # between the first and the second (notifications).
+    reminder_not_started_days = models.PositiveSmallIntegerField(
+        _("days before reminding people who have not started"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
     # How many people an action-learning set of this cohort holds (learning_sets).
     set_size_min = models.PositiveSmallIntegerField(
         _("fewest people in a learning set"),

@@ -38,6 +38,7 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("cohorts/", include("cohorts.urls")),
     path("sets/", include("learning_sets.urls")),
+    path("notifications/", include("notifications.urls")),
 ]
 
 if settings.DEBUG:

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "assessments",
     "cohorts",
     "learning_sets",
+    "notifications",
     "core",
     # Wagtail
     "wagtail.contrib.forms",

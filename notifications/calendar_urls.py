@@ -1,0 +1,3 @@
+"""The personal calendar feed and calendar files."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Preferences and one-click unsubscribe."""
+
+urlpatterns: list = []
