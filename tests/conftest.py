@@ -31,14 +31,27 @@ def pytest_collection_modifyitems(config, items):
       pytest-django refuses them any query, so their outcome cannot depend on which
       database is configured, and `make test` runs them once, in the SQLite phase.
     """
+    outside = []
     for item in items:
         path = Path(item.path)
         if TESTS / "browser" in path.parents:
             item.add_marker(pytest.mark.browser)
+        elif "browser_name" in getattr(item, "fixturenames", ()) and not item.get_closest_marker(
+            "browser"
+        ):
+            outside.append(item.nodeid)
         if path.parent == TESTS and path.name.startswith("test_bench"):
             item.add_marker(pytest.mark.bench)
         if uses_no_database(item):
             item.add_marker(pytest.mark.database_free)
+    if outside:
+        # pytest-playwright takes any argument named like its fixtures (`page`, `context`,
+        # `browser`) for its own, runs the test under Chromium and regroups it among the
+        # browser tests, whose real commits then empty the database for the tests after.
+        raise pytest.UsageError(
+            "Playwright fixtures outside tests/browser/ (rename the argument, or mark the "
+            "test `browser`): " + ", ".join(outside[:5])
+        )
 
 
 DATABASE_FIXTURES = {

@@ -633,8 +633,9 @@ def test_the_build_costs_the_same_queries_for_one_file_or_forty(
 
     assert few == many
     # Every real provider's export and files, plus the fake one's: about one query per
-    # kind of record, whatever the person holds.
-    assert few <= 55, few
+    # kind of record, whatever the person holds. (57 once learning sets joined the export;
+    # the headroom is for the next app's few kinds of record.)
+    assert few <= 64, few
 
 
 # Expiry --------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ redirect to the admin home (302) otherwise. Cohort URLs here are about cohort A,
 """
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -28,6 +29,7 @@ from wagtail.models import Collection, Site
 
 from accounts.roles import COURSE_EDITOR, LEARNER
 from cohorts import services
+from learning_sets.models import LearningSet
 from tests.assessments.factories import small_instrument
 from tests.factories import UserFactory
 
@@ -112,6 +114,13 @@ STAFF_STATUSES: dict[tuple[int, int, int, int], set[str]] = {
         "cohorts_admin:grid",
         "cohorts_admin:grid_results",
         "cohorts_admin:invite",
+        "learning_sets_admin:add",
+        "learning_sets_admin:delete",
+        "learning_sets_admin:facilitator",
+        "learning_sets_admin:move",
+        "learning_sets_admin:overview",
+        "learning_sets_admin:rename",
+        "learning_sets_admin:suggest",
     },
     # Content: course editors and site admins.
     (302, 302, 200, 200): {
@@ -311,6 +320,7 @@ def world(lead, cohort, other_cohort, site_admin, programme):
             title="Facilitator notes", file=ContentFile(b"notes", name="notes.txt")
         ),
         "instrument": small_instrument(),
+        "learning set": LearningSet.objects.create(cohort=cohort, name="Tuesday set"),
         "user": hidden,
         "organisation": hidden.organisation,
         "group": Group.objects.get(name=LEARNER),
@@ -348,14 +358,19 @@ PK_BY_NAMESPACE = {
     "wagtailadmin_collections": "collection",
     "cohort": "cohort",
     "cohorts_admin": "cohort",
+    "learning_sets_admin": "cohort",
     "data_requests": "user",
 }
 
 
-def fill(name: str, pattern, objects) -> dict | None:
-    """Keyword arguments for the pattern, or None if this file cannot fill them."""
+ROUTE_ARGUMENT = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>")
+
+
+def fill(name: str, route: str, objects) -> dict | None:
+    """Keyword arguments for the route (its own and those of the includes it sits in),
+    or None if this file cannot fill them."""
     kwargs = {}
-    for key in pattern.pattern.regex.groupindex:
+    for key in (own or outer for own, outer in ROUTE_ARGUMENT.findall(route)):
         if key in PAGE_ARGS:
             kwargs[key] = objects["page"].pk
         elif key == "image_id":
@@ -364,6 +379,8 @@ def fill(name: str, pattern, objects) -> dict | None:
             kwargs[key] = objects["document"].pk
         elif key == "collection_id":
             kwargs[key] = objects["collection"].pk
+        elif key == "set_id":
+            kwargs[key] = objects["learning set"].pk
         elif key == "pk" and name.rpartition(":")[0] in PK_BY_NAMESPACE:
             kwargs[key] = objects[PK_BY_NAMESPACE[name.rpartition(":")[0]]].pk
         elif key == "app_name" and name == "wagtailsettings:edit":
@@ -381,7 +398,7 @@ def admin_urls(objects) -> dict[str, str]:
     for route, name, pattern in walk(get_resolver().url_patterns):
         if not route.startswith("admin/") or name in NOT_FETCHED:
             continue
-        kwargs = fill(name, pattern, objects)
+        kwargs = fill(name, route, objects)
         if kwargs is None or name in urls:
             continue
         url = reverse(name, kwargs=kwargs)
