@@ -75,7 +75,8 @@ def all_day_event(
     event.add("uid", uid)
     event.add("dtstamp", stamp)
     event.add("dtstart", day)
-    event.add("dtend", day + datetime.timedelta(days=1))
+    if day < datetime.date.max:  # without DTEND a date's event lasts the day (RFC 5545)
+        event.add("dtend", day + datetime.timedelta(days=1))
     event.add("summary", summary)
     event.add("transp", "TRANSPARENT")  # a date to remember does not make anyone busy
     if url:
