@@ -338,3 +338,21 @@ def test_a_10am_meeting_is_10am_uk_time_in_the_feed(client, world, day, utc_hour
     assert start == ten
     assert start.astimezone(LONDON).hour == 10
     assert start.astimezone(datetime.UTC).hour == utc_hour
+
+
+def test_the_calendar_page_costs_the_same_queries_for_few_or_many_dates(client, world):
+    """Session, user, confirmed address, the commitments, the cohorts, the feed's secret and
+    the page furniture, whatever the number of commitments and cohorts."""
+    client.force_login(world.owner)
+    feed_token(world.owner)
+    client.get(CALENDAR_PAGE)  # warm the caches (site root paths, confirmed address)
+    counts = []
+    for extra in (0, 12):
+        for number in range(extra):
+            commitment(world.owner, due_in_days=number)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(CALENDAR_PAGE)
+        assert response.status_code == 200
+        assert response.content.decode().count("/notifications/calendar/commitments/") == extra + 1
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
