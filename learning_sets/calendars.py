@@ -1,4 +1,4 @@
-"""Calendar files for set meetings (RFC 5545, written with the `icalendar` library).
+"""Calendar files for set meetings (RFC 5545; the generic pieces are in `core.calendars`).
 
 A meeting's `.ics` download and a set's private feed hold the same events: the meeting's
 stable UID and sequence number (so calendars update an edited meeting rather than add a
@@ -9,47 +9,24 @@ personal data.
 """
 
 import datetime
-import zoneinfo
 from collections.abc import Iterable
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
+from icalendar import Event
+
+# `clock` and `london_timezone` stay importable from here for the set pages and their tests.
+from core.calendars import (  # noqa: F401
+    LONDON,
+    clock,
+    london_timezone,
+    new_calendar,
+    stamp_now,
+    timed_event,
+)
 
 from .models import LearningSet, Meeting
 
-LONDON = zoneinfo.ZoneInfo("Europe/London")
 PRODID = "-//Leading Together//Action learning sets//EN"
-CONTENT_TYPE = "text/calendar; charset=utf-8"
-
-
-def clock(moment: datetime.datetime | datetime.time) -> str:
-    """A time as the NHS.UK style guide writes it: 9:30am, 2pm, 12pm (midday)."""
-    hour = moment.hour % 12 or 12
-    minutes = f":{moment.minute:02d}" if moment.minute else ""
-    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
-
-
-def london_timezone() -> Timezone:
-    """Europe/London as the UK has kept it since 1996: British Summer Time from 1am GMT on
-    the last Sunday of March to 2am BST (1am GMT) on the last Sunday of October."""
-    zone = Timezone()
-    zone.add("tzid", "Europe/London")
-    summer = TimezoneDaylight()
-    summer.add("tzname", "BST")
-    summer.add("dtstart", datetime.datetime(1970, 3, 29, 1, 0))  # noqa: DTZ001 (local, by design)
-    summer.add("tzoffsetfrom", datetime.timedelta(hours=0))
-    summer.add("tzoffsetto", datetime.timedelta(hours=1))
-    summer.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1SU"})
-    winter = TimezoneStandard()
-    winter.add("tzname", "GMT")
-    winter.add("dtstart", datetime.datetime(1970, 10, 25, 2, 0))  # noqa: DTZ001 (local, by design)
-    winter.add("tzoffsetfrom", datetime.timedelta(hours=1))
-    winter.add("tzoffsetto", datetime.timedelta(hours=0))
-    winter.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1SU"})
-    zone.add_component(summer)
-    zone.add_component(winter)
-    return zone
 
 
 def meeting_summary(learning_set: LearningSet) -> str:
@@ -57,36 +34,25 @@ def meeting_summary(learning_set: LearningSet) -> str:
 
 
 def meeting_event(meeting: Meeting, learning_set: LearningSet, stamp: datetime.datetime) -> Event:
-    event = Event()
-    event.add("uid", str(meeting.uid))
-    event.add("dtstamp", stamp)
-    event.add("sequence", meeting.sequence)
-    event.add("dtstart", meeting.starts_at.astimezone(LONDON))
-    event.add("duration", datetime.timedelta(minutes=meeting.duration_minutes))
-    event.add("summary", meeting_summary(learning_set))
-    if meeting.place:
-        event.add("location", meeting.place)
-    if meeting.video_url:
-        event.add("url", meeting.video_url)
-        if not meeting.place:
-            event.add("location", meeting.video_url)
-    return event
+    return timed_event(
+        uid=str(meeting.uid),
+        starts_at=meeting.starts_at,
+        duration=datetime.timedelta(minutes=meeting.duration_minutes),
+        summary=meeting_summary(learning_set),
+        stamp=stamp,
+        sequence=meeting.sequence,
+        # A meeting by video only gives its link as its place too.
+        location=meeting.place or meeting.video_url,
+        url=meeting.video_url,
+    )
 
 
 def calendar_for(
     learning_set: LearningSet, meetings: Iterable[Meeting], *, name: str = ""
 ) -> bytes:
     """A calendar (METHOD:PUBLISH) of the set's meetings."""
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    if name:
-        calendar.add("x-wr-calname", name)
-        calendar.add("x-wr-timezone", "Europe/London")
-    calendar.add_component(london_timezone())
-    stamp = timezone.now().astimezone(datetime.UTC).replace(microsecond=0)
+    calendar = new_calendar(PRODID, name=name)
+    stamp = stamp_now()
     for meeting in meetings:
         calendar.add_component(meeting_event(meeting, learning_set, stamp))
     return calendar.to_ical()

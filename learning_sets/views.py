@@ -11,7 +11,7 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from core.calendars import calendar_response, feed_response
 from modules.lessons import Refusal, learner_refusal
 
 from . import calendars, member_services, selectors
@@ -449,15 +450,6 @@ class FeedResetView(SetView):
         return self.done(_("The calendar feed has a new address. The old address no longer works."))
 
 
-def calendar_response(body: bytes, *, filename: str = "", private: bool = False) -> HttpResponse:
-    response = HttpResponse(body, content_type=calendars.CONTENT_TYPE)
-    if filename:
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store" if private else "private, no-cache"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 class MeetingIcsView(SetView):
     """A meeting as a calendar file, for members (once they accept the ground rules) and
     facilitators."""
@@ -485,8 +477,6 @@ class FeedView(View):
         if found is None:
             raise Http404
         learning_set, meetings = found
-        response = calendar_response(calendars.set_feed(learning_set, meetings), private=True)
-        response["Content-Disposition"] = 'inline; filename="learning-set.ics"'
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "no-referrer"
-        return response
+        return feed_response(
+            calendars.set_feed(learning_set, meetings), filename="learning-set.ics"
+        )
