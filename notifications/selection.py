@@ -88,7 +88,9 @@ class RunContext:
                 for cohort in cohorts
             },
             not_started_days=frozenset(
-                Cohort.objects.values_list("reminder_not_started_days", flat=True).distinct()
+                Cohort.objects.order_by()
+                .values_list("reminder_not_started_days", flat=True)
+                .distinct()
             ),
             quiet_days=gone_quiet_days(),
         )
