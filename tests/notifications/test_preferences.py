@@ -73,9 +73,7 @@ def test_a_learner_cannot_set_the_leads_digest(client):
 def test_hostile_values_never_fail(client, value):
     person = UserFactory()
     client.force_login(person)
-    response = client.post(
-        URL, dict.fromkeys((*ALL_ON, "weekly_summary", "calendar_token"), value)
-    )
+    response = client.post(URL, dict.fromkeys((*ALL_ON, "weekly_summary", "calendar_token"), value))
     assert response.status_code in (200, 302, 400)
     preferences = Preferences.objects.filter(person=person).first()
     if preferences is not None:
