@@ -161,10 +161,9 @@ def not_started(run: RunContext, batch: tuple[int, int]) -> list[Due]:
     )
     if not memberships:
         return []
-    learner_ids = {row[0] for row in memberships}
     opened: dict[int, set[int]] = defaultdict(set)
     for learner_id, module_id in Enrolment.objects.filter(
-        learner__in=learner_ids, module__in=run.all_module_ids or [-1]
+        _in_batch("learner__", batch), module__in=run.all_module_ids or [-1]
     ).values_list("learner_id", "module_id"):
         opened[learner_id].add(module_id)
     earlier: dict[tuple[int, str], dict[str, datetime.datetime]] = defaultdict(dict)
