@@ -86,3 +86,22 @@ LEARNER_KINDS: tuple[str, ...] = (
     Kind.TEAM_WAITING,
     Kind.MEETING_TOMORROW,
 )
+
+
+def still_about_them(person_id: int, kind: str, object_key: str) -> bool:
+    """For the kinds about a cohort, whether the person is still in it (one query):
+    a task that sends later must not email anyone about a cohort they have since left."""
+    from learning_sets.models import SetMember
+
+    _prefix, _colon, raw_id = object_key.partition(":")
+    if not raw_id.isdigit():
+        return kind not in (Kind.NOT_STARTED, Kind.MEETING_TOMORROW)
+    if kind == Kind.NOT_STARTED:
+        return Membership.objects.filter(cohort=int(raw_id), learner=person_id).exists()
+    if kind == Kind.MEETING_TOMORROW:
+        return (
+            SetMember.objects.filter(learner=person_id, learning_set__meetings=int(raw_id))
+            .filter(still_a_member(cohort_ref="cohort", prefix="learner__"))
+            .exists()
+        )
+    return True

@@ -44,7 +44,9 @@ def reminder_send(reminder_id: int, attempt: int = 1) -> int:
     reminder = Reminder.objects.filter(pk=reminder_id).select_related("person").first()
     if reminder is None or reminder.sent_at is not None or reminder.held_back:
         return 0
-    if not recipients.may_email(reminder.person_id, reminder.kind):
+    if not recipients.may_email(reminder.person_id, reminder.kind) or not (
+        recipients.still_about_them(reminder.person_id, reminder.kind, reminder.object_key)
+    ):
         Reminder.objects.filter(pk=reminder.pk, sent_at__isnull=True).update(
             held_back="may not be emailed"
         )

@@ -212,6 +212,26 @@ def test_a_task_checks_again_before_sending(cohort, mailoutbox, django_capture_o
     assert Reminder.objects.get().held_back == "may not be emailed"
 
 
+def test_a_task_does_not_email_about_a_cohort_they_have_since_left(cohort, mailoutbox):
+    from notifications.tasks import reminder_send
+
+    learner = UserFactory()
+    join(cohort, learner, days_ago=8)
+    reminder = Reminder.objects.create(
+        person=learner,
+        kind=Kind.NOT_STARTED,
+        object_key=f"cohort:{cohort.pk}",
+        period="1",
+        run="0" * 32,
+    )
+    Membership.objects.filter(learner=learner).delete()
+
+    assert reminder_send.call(reminder.pk) == 0
+    assert mailoutbox == []
+    reminder.refresh_from_db()
+    assert reminder.held_back == "may not be emailed" and reminder.sent_at is None
+
+
 # Runs ----------------------------------------------------------------------------------
 
 
