@@ -12,6 +12,7 @@ notices, allauth's, `mail_admins`) is queued the same way when EMAIL_BACKEND is
 `QueuedEmailBackend`, as in production.
 """
 
+import base64
 import datetime
 import logging
 from collections.abc import Sequence
@@ -36,9 +37,16 @@ EMAIL_MAX_ATTEMPTS = len(EMAIL_RETRY_DELAYS) + 1
 
 
 def message_to_dict(message: EmailMessage) -> dict[str, Any]:
-    """A message as JSON-serialisable data (attachments are not supported)."""
-    if message.attachments:
-        raise ValueError("Queued emails cannot carry attachments.")
+    """A message as JSON-serialisable data. Attachments must be (filename, content,
+    mimetype) triples, as `EmailMessage.attach` records them; their content travels as
+    base64. Attached MIME parts (`attach(MIMEBase(...))`) are not supported."""
+    attachments = []
+    for attachment in message.attachments:
+        if not isinstance(attachment, tuple):
+            raise ValueError("Queued emails can carry only (filename, content, mimetype).")
+        filename, content, mimetype = attachment
+        data = content.encode() if isinstance(content, str) else bytes(content)
+        attachments.append([filename, base64.b64encode(data).decode("ascii"), mimetype])
     return {
         "subject": str(message.subject),
         "body": str(message.body),
@@ -53,6 +61,7 @@ def message_to_dict(message: EmailMessage) -> dict[str, Any]:
             [str(content), mimetype]
             for content, mimetype in getattr(message, "alternatives", None) or []
         ],
+        "attachments": attachments,
     }
 
 
@@ -71,6 +80,9 @@ def message_from_dict(data: dict[str, Any], *, connection=None) -> EmailMultiAlt
     message.content_subtype = data["content_subtype"]
     for content, mimetype in data["alternatives"]:
         message.attach_alternative(content, mimetype)
+    # Messages queued before attachments were supported have no such key.
+    for filename, content, mimetype in data.get("attachments", []):
+        message.attach(filename, base64.b64decode(content), mimetype)
     return message
 
 

@@ -1,3 +1,10 @@
 """Preferences and one-click unsubscribe."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("preferences/", views.PreferencesView.as_view(), name="preferences"),
+    path("unsubscribe/<str:token>/", views.UnsubscribeView.as_view(), name="unsubscribe"),
+]

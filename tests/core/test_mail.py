@@ -52,11 +52,39 @@ def test_a_message_survives_the_round_trip_through_json_data():
     ]
 
 
-def test_attachments_are_refused_rather_than_dropped():
-    message = EmailMessage("Subject", "Body", to=["to@example.org"])
-    message.attach("a.txt", "text", "text/plain")
+def test_attachments_survive_the_round_trip_as_base64():
+    import json
 
-    with pytest.raises(ValueError, match="attachments"):
+    message = a_message()
+    message.attach("meeting.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar")
+    message.attach("logo.png", b"\x89PNG\x00\xff", "image/png")
+    message.attach("note.txt", "plain text", "text/plain")
+
+    data = json.loads(json.dumps(message_to_dict(message)))
+    again = message_from_dict(data)
+
+    assert [tuple(attachment) for attachment in again.attachments] == [
+        ("meeting.ics", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar"),
+        ("logo.png", b"\x89PNG\x00\xff", "image/png"),
+        ("note.txt", "plain text", "text/plain"),
+    ]
+    assert "meeting.ics" in again.message().as_string()
+
+
+def test_a_message_queued_before_attachments_existed_still_reads():
+    data = message_to_dict(a_message())
+    del data["attachments"]
+
+    assert message_from_dict(data).attachments == []
+
+
+def test_attached_mime_parts_are_refused_rather_than_dropped():
+    from email.mime.text import MIMEText
+
+    message = EmailMessage("Subject", "Body", to=["to@example.org"])
+    message.attach(MIMEText("text"))
+
+    with pytest.raises(ValueError, match="filename, content, mimetype"):
         message_to_dict(message)
 
 

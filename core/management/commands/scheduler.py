@@ -40,6 +40,7 @@ JOBS: tuple[Job, ...] = (
     Job("data_exports_expire", HOUR),
     Job("accounts_retention", DAY),
     Job("cohort_invitations_expire", DAY),
+    Job("reminders_send", DAY),
     Job("prune_db_task_results", DAY, ("--min-age-days", "14", "--failed-min-age-days", "30")),
 )
 
