@@ -381,3 +381,27 @@ def test_the_compose_page_costs_the_same_queries_for_3_or_60_learners(client, le
         counts.append(len(queries))
         add_members(cohort, UserFactory.create_batch(57))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize(
+    "grid_query",
+    [
+        "q=" + "x" * 100_000,
+        "organisation=" + "9" * 20,
+        "organisation=-1&status=bogus&activity=9999-12-31",
+        "q=%FF%FE%C3%28",
+        "status=not_started&status=completed&p=9999",
+        "%00=%00",
+    ],
+)
+def test_hostile_grid_queries_never_fail_and_choose_only_this_cohort(
+    client, lead, cohort, other_cohort, grid_query
+):
+    client.force_login(lead)
+    hidden = other_cohort.members.get()
+
+    response = client.post(nudge_url(cohort), {"choose": "all", "grid_query": grid_query})
+
+    assert response.status_code in {200, 302}
+    assert hidden.get_full_name() not in response.content.decode()
+    assert not Nudge.objects.exists()
