@@ -271,15 +271,9 @@ def nudge_send(
     if unknown_placeholders(subject) or unknown_placeholders(message):
         raise NudgeError(_("Use only the placeholders listed."))
     with transaction.atomic():
-        earlier = (
-            Reminder.objects.filter(run=run, kind=Kind.NUDGE, nudge__cohort=cohort)
-            .select_related("nudge")
-            .first()
-        )
-        if earlier is not None:
-            return Outcome(nudge=earlier.nudge, plan=Plan(), repeated=True)
-        # Lock the chosen people, so that a nudge sent from another cohort at the same
-        # moment waits and then sees this one's reminders.
+        # Lock the chosen people first, so that a second submission of this form, or a
+        # nudge from another cohort, sent at the same moment waits for this one and then
+        # sees its reminders.
         list(
             User.objects.select_for_update()
             .filter(
@@ -290,6 +284,13 @@ def nudge_send(
             .order_by("pk")
             .values_list("pk", flat=True)
         )
+        earlier = (
+            Reminder.objects.filter(run=run, kind=Kind.NUDGE, nudge__cohort=cohort)
+            .select_related("nudge")
+            .first()
+        )
+        if earlier is not None:
+            return Outcome(nudge=earlier.nudge, plan=Plan(), repeated=True)
         plan = nudge_plan(user=user, cohort=cohort, learner_ids=ids, now=now)
         if not plan.eligible:
             return Outcome(nudge=None, plan=plan)

@@ -405,3 +405,15 @@ def test_hostile_grid_queries_never_fail_and_choose_only_this_cohort(
     assert response.status_code in {200, 302}
     assert hidden.get_full_name() not in response.content.decode()
     assert not Nudge.objects.exists()
+
+
+def test_the_nudge_shows_in_the_cohorts_history_for_its_leads_only(
+    client, lead, cohort, other_cohort
+):
+    client.force_login(lead)
+    send(client, cohort, members(cohort))
+    history = reverse("cohort:history", args=[cohort.pk])
+
+    assert "Sent a nudge to learners" in client.get(history).content.decode()
+    client.force_login(other_cohort.leads.get())
+    assert client.get(history).status_code == 404
