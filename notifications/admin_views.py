@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from accounts.models import User
 from cohorts.permissions import cohort_for
 from cohorts.report_views import grid_memberships
 
@@ -211,8 +212,6 @@ class NudgeView(WagtailAdminTemplateMixin, TemplateView):
         )
         if not plan.chosen:
             return None
-        from accounts.models import User
-
         person = User.objects.get(pk=plan.chosen[0])
         email = nudges.nudge_email(
             person=person,
