@@ -5,11 +5,12 @@ not see (or that does not exist) is a 404, and reads rows only through `reports`
 start from `permissions.visible_memberships`.
 """
 
+import copy
 from io import BytesIO
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -78,6 +79,18 @@ def module_cell_html(cell: reports.ModuleCell):
     return format_html('<span class="{}">{}</span>', TAG_CLASSES[cell.status], cell.label)
 
 
+def choose_html(row):
+    """A checkbox to choose this learner for a nudge; it belongs to the form above the
+    table (`grid_results.html`), whose buttons send the chosen ids."""
+    learner = row.learner
+    return format_html(
+        '<input type="checkbox" name="learner" value="{}" form="nudge-form" '
+        'class="w-m-0" data-choose-learner aria-label="{}">',
+        learner.pk,
+        _("Choose %(name)s") % {"name": learner.get_full_name() or learner.email},
+    )
+
+
 def learner_html(row):
     learner = row.learner
     return format_html(
@@ -139,6 +152,7 @@ class LearnerGridView(CohortMixin, ReportView):
     @cached_property
     def columns(self):
         return [
+            Column("choose", label=_("Choose"), accessor=choose_html),
             Column("learner", label=_("Learner"), accessor=learner_html, sort_key="name"),
             Column(
                 "organisation",
@@ -207,6 +221,16 @@ class LearnerGridView(CohortMixin, ReportView):
         context["export_formats"] = CohortExport.Format.choices
         context["exports_url"] = reverse("cohorts_admin:exports", args=[self.cohort.pk])
         context["background_threshold"] = background_threshold()
+        # Choosing learners for a nudge (notifications): this page's checkboxes, or every
+        # learner matching the current filters and search.
+        context["nudge_url"] = reverse("notifications_admin:nudge", args=[self.cohort.pk])
+        query = self.request.GET.copy()
+        query.pop("p", None)
+        context["grid_query"] = query.urlencode()
+        paginator = context.get("paginator")
+        context["matching_count"] = (
+            paginator.count if paginator is not None else len(context["object_list"])
+        )
         return context
 
     def get(self, request, *args, **kwargs):
@@ -252,6 +276,18 @@ class LearnerGridView(CohortMixin, ReportView):
             )
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return mark_private(response)
+
+
+def grid_memberships(request, cohort, query: str):
+    """Every membership the grid lists for the filters and search in `query` (the grid's
+    query string), across all its pages: for "choose all N matching" (nudges). A query the
+    filters do not accept lists every member, as the grid does."""
+    grid_request = copy.copy(request)
+    grid_request.GET = QueryDict(query[:4000])
+    view = LearnerGridView()
+    view.setup(grid_request, pk=cohort.pk)
+    view.cohort = cohort
+    return view.get_queryset()
 
 
 class LearnerGridResultsView(LearnerGridView):

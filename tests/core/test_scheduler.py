@@ -90,6 +90,7 @@ def test_the_jobs_are_real_commands_and_once_runs_each(monkeypatch):
         "accounts_retention",
         "cohort_invitations_expire",
         "reminders_send",
+        "lead_digest_send",
         "prune_db_task_results --min-age-days 14 --failed-min-age-days 30",
     ]
 

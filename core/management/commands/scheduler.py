@@ -41,6 +41,7 @@ JOBS: tuple[Job, ...] = (
     Job("accounts_retention", DAY),
     Job("cohort_invitations_expire", DAY),
     Job("reminders_send", DAY),
+    Job("lead_digest_send", DAY),  # sends once per ISO week; daily runs catch up
     Job("prune_db_task_results", DAY, ("--min-age-days", "14", "--failed-min-age-days", "30")),
 )
 
