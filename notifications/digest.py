@@ -247,12 +247,14 @@ def digest_email(digest: Digest, *, week: str, site_name: str) -> EmailMultiAlte
         "min_group_size": settings.MIN_GROUP_SIZE,
         "no_meeting_weeks": NO_MEETING_WEEKS,
         "preferences_url": emails.preferences_url(),
+        "unsubscribe_url": emails.unsubscribe_url(digest.lead.pk, Kind.LEAD_DIGEST),
     }
     subject = render_to_string("notifications/email/lead_digest_subject.txt", context).strip()
     email = EmailMultiAlternatives(
         subject=" ".join(subject.split()),
         body=render_to_string("notifications/email/lead_digest.txt", context),
         to=[digest.lead.email],
+        headers=emails.unsubscribe_headers(digest.lead.pk, Kind.LEAD_DIGEST),
     )
     email.attach_alternative(
         render_to_string("notifications/email/lead_digest.html", context), "text/html"

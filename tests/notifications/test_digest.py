@@ -14,6 +14,7 @@ from assessments.models import Instrument
 from learning_sets.models import Attendance, LearningSet, Meeting
 from notifications import digest
 from notifications.models import Kind, Preferences, Reminder
+from notifications.unsubscribe import Unsubscribe, unsubscribe_read
 from tests.assessments.factories import AGREEMENT, build_instrument, dimension, submit
 from tests.cohorts.factories import add_members, make_cohort, make_lead, progress
 from tests.factories import UserFactory
@@ -140,6 +141,10 @@ def test_the_email_has_counts_and_links_and_no_names(lead, cohort, mailoutbox):
     html = message.alternatives[0][0]
     assert message.to == [lead.email]
     assert message.subject == "Your cohort this week (2026-W50)"
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    token = message.extra_headers["List-Unsubscribe"].rstrip("/>").rsplit("/", 1)[1]
+    assert unsubscribe_read(token) == Unsubscribe(person_id=lead.pk, kind=Kind.LEAD_DIGEST)
+    assert "/notifications/unsubscribe/" in message.body
     for text in (message.body, html):
         assert "Leading across Northfield" in text
         assert "3 members have not started yet" in text
