@@ -10,7 +10,6 @@ summary, having changed nothing.
 import re
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -23,7 +22,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from core.calendars import calendar_response, feed_response
-from modules.lessons import Refusal, learner_refusal
+from modules.lessons import learner_response
 
 from . import calendars, member_services, selectors
 from .access import SetAccess, set_access
@@ -46,16 +45,9 @@ def set_url(learning_set) -> str:
 
 
 def _refused(request):
-    """Sign-in or email confirmation, as the lesson pages ask for them; None if neither."""
-    refusal = learner_refusal(request.user)
-    if refusal is Refusal.SIGN_IN:
-        return redirect_to_login(request.get_full_path())
-    if refusal is Refusal.CONFIRM_EMAIL:
-        messages.info(request, _("Confirm your email address to open your learning set."))
-        return redirect("account_email")
-    if not request.user.is_active:
-        raise Http404
-    return None
+    return learner_response(
+        request, confirm_message=_("Confirm your email address to open your learning set.")
+    )
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -221,18 +221,32 @@ def lesson_refusal(
     return learner_refusal(request.user)
 
 
-def refusal_response(request, refusal: Refusal, *, next_url: str | None = None) -> HttpResponse:
+def refusal_response(
+    request, refusal: Refusal, *, next_url: str | None = None, confirm_message: str = ""
+) -> HttpResponse:
     """The page-or-form answer to a refusal: 404, sign in, or confirm the email address.
 
     `next_url` is where signing in returns to (a page to GET, for refusals of a post); the
-    request's own path by default.
+    request's own path by default. `confirm_message` says what the address is needed for.
     """
     if refusal is Refusal.NOT_FOUND:
         raise Http404
     if refusal is Refusal.SIGN_IN:
         return redirect_to_login(next_url or request.get_full_path())
-    messages.info(request, _("Confirm your email address to open lessons."))
+    messages.info(request, confirm_message or _("Confirm your email address to open lessons."))
     return redirect("account_email")
+
+
+def learner_response(request, *, confirm_message: str) -> HttpResponse | None:
+    """None for an active, signed-in learner with a confirmed address; otherwise the
+    answer that lessons give (sign in, or confirm the address), for pages beyond lessons
+    that ask the same of a learner."""
+    refusal = learner_refusal(request.user)
+    if refusal is not None:
+        return refusal_response(request, refusal, confirm_message=confirm_message)
+    if not request.user.is_active:
+        raise Http404
+    return None
 
 
 def beacon_refusal(refusal: Refusal | None) -> NoReturn:

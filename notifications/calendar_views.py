@@ -14,7 +14,6 @@ Signed-in pages ask for a confirmed email address, as the lesson pages do. Reads
 import re
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -26,7 +25,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from core.calendars import calendar_response, feed_response
-from modules.lessons import Refusal, learner_refusal
+from modules.lessons import learner_response
 
 from . import calendar_services, calendars
 
@@ -35,16 +34,9 @@ FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
 def _refused(request):
-    """Sign-in or email confirmation, as the lesson pages ask for them; None if neither."""
-    refusal = learner_refusal(request.user)
-    if refusal is Refusal.SIGN_IN:
-        return redirect_to_login(request.get_full_path())
-    if refusal is Refusal.CONFIRM_EMAIL:
-        messages.info(request, _("Confirm your email address to use your calendar."))
-        return redirect("account_email")
-    if not request.user.is_active:
-        raise Http404
-    return None
+    return learner_response(
+        request, confirm_message=_("Confirm your email address to use your calendar.")
+    )
 
 
 @method_decorator(never_cache, name="dispatch")
