@@ -112,7 +112,9 @@ def test_the_report_costs_the_same_queries_for_any_number_of_failures(
     run_worker()
     client.force_login(make_site_admin())
 
-    with django_assert_max_num_queries(13):
+    # 14: the admin's menu and chrome cost one query more once learning sets and reminders
+    # joined it; the count still does not grow with the failures (1 or 8).
+    with django_assert_max_num_queries(14):
         response = client.get(REPORT_URL)
 
     assert response.status_code == 200
