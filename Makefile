@@ -1,7 +1,8 @@
 # Leading Together: the two commands a newcomer needs are `make run` and `make test`.
 #
 #   make run [PORT=8123]  install, migrate, load the demo content, serve on 127.0.0.1
-#   make test             lint, checks and the test suite on SQLite and PostgreSQL,
+#   make test             lint, checks and the test suite on PostgreSQL (and on SQLite
+#                         what can differ there),
 #                         the storage and health tests on a throwaway S3 server, and a
 #                         smoke test of the production stack (scripts/production-stack)
 #   make install          the virtual environment only (re-run when pyproject.toml changes)
@@ -31,7 +32,7 @@ START := $(shell date +%s)
 heading = @printf '\n==== %s (at %ss) ====\n' "$(1)" "$$(( $$(date +%s) - $(START) ))"
 
 .PHONY: help install run test system-packages node-packages lint checks \
-	test-sqlite test-postgres test-databases test-s3 test-stack test-services clean
+	test-sqlite test-postgres test-s3 test-stack test-services clean
 
 help:
 	@echo "make run [PORT=8000]  set up, load demo content and serve on http://127.0.0.1:$(PORT)/"
@@ -89,16 +90,18 @@ checks: install
 	$(call heading,Migrations match the models)
 	$(CHECK) $(PYTHON) manage.py makemigrations --check --dry-run
 
-# Both suites run in one process per core (pytest-xdist). "load" hands tests out in
+# Each suite runs in one process per core (pytest-xdist). "load" hands tests out in
 # collection order, which keeps pytest-django's order in each process: the tests that
 # commit for real (and so empty every table, the rows migrations wrote included) run
-# after the rest. Every test runs at least once:
-# - the browser tests (Playwright) run once, on PostgreSQL, the production database;
-# - the bench smoke tests run once, in the SQLite phase: the scripts build their own
-#   SQLite database whatever DATABASE_URL says, so a PostgreSQL run would repeat them;
-# - the tests that cannot touch a database (pytest-django refuses them any query) run
-#   once, in the SQLite phase: which database is configured cannot change their outcome.
-# tests/conftest.py marks the three kinds.
+# after the rest. tests/conftest.py marks which phase runs what:
+# - PostgreSQL, the production database, runs every test that uses a database, the
+#   browser tests (Playwright) included;
+# - SQLite, the embedded database of `make run`, runs the tests that cannot touch a
+#   database (pytest-django refuses them any query, so the database cannot change their
+#   outcome), the bench smoke tests (the scripts build their own SQLite database whatever
+#   DATABASE_URL says), and the database tests whose outcome can differ on SQLite
+#   (`sqlite_too`: the code that branches on the database, database functions Django
+#   writes per database, the demo, locking, and a plain request to every route).
 PYTEST_WORKERS ?= auto
 # Each test process copies one migrated database rather than migrating its own
 # (lms/settings/test.py): this file for SQLite, `with-postgres --migrated` for PostgreSQL.
@@ -106,16 +109,16 @@ SQLITE_TEMPLATE := .test-db-template.sqlite3
 XDIST := -n $(PYTEST_WORKERS) --dist load
 
 test-sqlite: install system-packages node-packages
-	$(call heading,Tests on SQLite (all but the browser tests))
+	$(call heading,Tests on SQLite (no database needed, bench smoke tests, sqlite_too))
 	rm -f $(SQLITE_TEMPLATE)
 	env DATABASE_URL=sqlite:///$(CURDIR)/$(SQLITE_TEMPLATE) DJANGO_SETTINGS_MODULE=lms.settings.test \
 		$(PYTHON) manage.py migrate --noinput -v0
 	env -u DATABASE_URL EXPECT_DB_VENDOR=sqlite TEST_DATABASE_TEMPLATE=$(CURDIR)/$(SQLITE_TEMPLATE) \
-		$(PYTEST) $(XDIST) -m "not browser"
+		$(PYTEST) $(XDIST) -m "not browser and (database_free or bench or sqlite_too)"
 	rm -f $(SQLITE_TEMPLATE)
 
 test-postgres: install system-packages node-packages
-	$(call heading,Tests on PostgreSQL (throwaway server; all that use a database but the bench smoke tests))
+	$(call heading,Tests on PostgreSQL (throwaway server; every test that uses a database))
 	EXPECT_DB_VENDOR=postgresql scripts/with-postgres --migrated $(PYTEST) $(XDIST) -m "not bench and not database_free"
 
 # The storages on a real S3 API: moto's server on loopback, started and stopped by the
@@ -142,15 +145,8 @@ test-services: install system-packages
 	$(call heading,Tests on S3 and the production stack side by side (output follows))
 	START=$(START) MAKE=$(MAKE) scripts/side-by-side test-s3 test-stack
 
-# The two databases' suites share nothing (each test process has its own database and
-# folders), and the PostgreSQL one leaves a core idle while its browser tests wait on
-# Chromium, so they too run side by side.
-test-databases: install system-packages node-packages
-	$(call heading,Tests on SQLite and on PostgreSQL side by side (output follows))
-	START=$(START) MAKE=$(MAKE) scripts/side-by-side test-sqlite test-postgres
-
 # Prerequisites run in this order (.NOTPARALLEL); the first failure stops the run.
-test: install system-packages node-packages lint checks test-databases test-services
+test: install system-packages node-packages lint checks test-sqlite test-postgres test-services
 	@printf '\n==== make test: all phases passed in %ss ====\n' "$$(( $$(date +%s) - $(START) ))"
 
 clean:

@@ -30,6 +30,8 @@ def pytest_collection_modifyitems(config, items):
       database fixture (directly or through other fixtures) and no Django `TestCase`.
       pytest-django refuses them any query, so their outcome cannot depend on which
       database is configured, and `make test` runs them once, in the SQLite phase.
+    - `sqlite_too`: database tests that `make test` runs on SQLite as well as on
+      PostgreSQL, because their outcome can differ there (see `SQLITE_TOO`).
     """
     outside = []
     for item in items:
@@ -44,6 +46,8 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.bench)
         if uses_no_database(item):
             item.add_marker(pytest.mark.database_free)
+        elif runs_on_sqlite_too(item, path):
+            item.add_marker(pytest.mark.sqlite_too)
     if outside:
         # pytest-playwright takes any argument named like its fixtures (`page`, `context`,
         # `browser`) for its own, runs the test under Chromium and regroups it among the
@@ -61,6 +65,52 @@ DATABASE_FIXTURES = {
     "django_db_serialized_rollback",
     "live_server",
 }
+
+
+# Every test that uses a database runs on PostgreSQL, the production database. These also
+# run on SQLite, the embedded database of `make run`, because what they exercise differs
+# there; so does every test that commits for real (`transaction=True`), since those test
+# locking and concurrent requests, which SQLite does with one writer at a time.
+SQLITE_TOO = {
+    # Code that branches on the database, or database functions and cursors that Django
+    # writes differently for each: date truncation and arithmetic, casts and JSON keys,
+    # streaming iterators, JSON fields, and case-insensitive matching (SQLite's LOWER and
+    # LIKE fold ASCII letters only).
+    "cohorts/test_dashboard.py",
+    "cohorts/test_grid.py",
+    "cohorts/test_exports.py",
+    "cohorts/test_invitations.py",
+    "core/test_audit.py",
+    "core/test_task_reports.py",
+    "accounts/test_privacy_erasure.py",
+    "accounts/test_privacy_export.py",
+    "accounts/test_organisation_admin.py",
+    "accounts/test_registration.py",
+    "accounts/test_services.py",
+    "assessments/test_admin.py",
+    "modules/test_lesson_answers.py",
+    "notifications/test_reminders.py",
+    "notifications/test_coming_up.py",
+    # `make run`'s own path: the demo content and accounts it seeds.
+    "home/test_seed_demo.py",
+    "cohorts/test_demo.py",
+    "learning_sets/test_demo.py",
+    "assessments/test_demo_content.py",
+    "modules/test_demo_content.py",
+    # Each phase checks that it runs on the database it names.
+    "test_infrastructure.py",
+    # Every route answers a plain request on SQLite too (the hostile walk's first pass).
+    "test_routes.py",
+}
+
+
+def runs_on_sqlite_too(item, path: Path) -> bool:
+    if path.relative_to(TESTS).as_posix() in SQLITE_TOO:
+        return True
+    marker = item.get_closest_marker("django_db")
+    return "transactional_db" in getattr(item, "fixturenames", ()) or bool(
+        marker and marker.kwargs.get("transaction")
+    )
 
 
 def uses_no_database(item) -> bool:

@@ -15,13 +15,22 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 @pytest.mark.django_db
 def test_the_suite_runs_on_the_database_it_was_asked_for():
-    """`make test` runs the suite twice and says which backend each run must use."""
+    """`make test` runs the suite in two phases and says which backend each must use."""
     expected = os.environ.get("EXPECT_DB_VENDOR")
     if not expected:
         # make exports MAKELEVEL to what it runs: under make the variable must be there.
         assert "MAKELEVEL" not in os.environ, "make ran pytest without EXPECT_DB_VENDOR"
         pytest.skip("EXPECT_DB_VENDOR is not set (make test sets it for each run)")
     assert connection.vendor == expected
+
+
+def test_every_file_the_sqlite_phase_names_exists():
+    """A misspelt entry would quietly take its tests off SQLite."""
+    from tests.conftest import SQLITE_TOO, TESTS
+
+    missing = sorted(name for name in SQLITE_TOO if not (TESTS / name).is_file())
+
+    assert not missing
 
 
 def test_production_settings_pass_the_deployment_checks(tmp_path):
