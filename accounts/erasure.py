@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from . import services
 from .models import User
-from .roles import SITE_ADMIN
+from .roles import SITE_ADMIN, is_site_admin
 
 
 class ErasureRefused(ValueError):
@@ -31,12 +31,6 @@ def site_admins() -> QuerySet[User]:
     return User.objects.filter(is_active=True).filter(
         Q(is_superuser=True) | Q(groups__name=SITE_ADMIN)
     )
-
-
-def is_site_admin(user) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return user.is_superuser or user.groups.filter(name=SITE_ADMIN).exists()
 
 
 def may_erase_others(user) -> bool:

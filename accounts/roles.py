@@ -18,3 +18,10 @@ def is_staff_role(user) -> bool:
     if user.is_superuser or user.is_staff:
         return True
     return user.groups.filter(name__in=STAFF_ROLES).exists()
+
+
+def is_site_admin(user) -> bool:
+    """A superuser, or an active account in the Site admin role."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or user.groups.filter(name=SITE_ADMIN).exists()

@@ -5,7 +5,7 @@ permission to change instruments (`assessments.change_instrument`); anyone else 
 as in the rest of the admin.
 """
 
-import csv
+import itertools
 
 from django.conf import settings
 from django.contrib import messages
@@ -29,7 +29,7 @@ from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.models import Revision
 from wagtail.snippets.views import snippets as snippet_views
 
-from core.spreadsheets import Echo, safe_cell
+from core.spreadsheets import csv_lines
 
 from . import statistics
 from .models import Instrument, Response
@@ -211,15 +211,9 @@ class InstrumentStatisticsCSVView(InstrumentObjectMixin, View):
                 % {"size": settings.MIN_GROUP_SIZE},
             )
             return redirect(self.statistics_url_name, quote(instrument.pk))
-        writer = csv.writer(Echo())
-
-        def rows():
-            yield writer.writerow(statistics.EXPORT_HEADINGS)
-            for row in statistics.export_rows(instrument):
-                yield writer.writerow([safe_cell(cell) for cell in row])
-
+        rows = itertools.chain([statistics.EXPORT_HEADINGS], statistics.export_rows(instrument))
         filename = f"{slugify(instrument.slug) or 'self-assessment'}-anonymous-answers.csv"
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Cache-Control"] = "no-store"
         return response

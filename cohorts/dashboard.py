@@ -425,15 +425,18 @@ def shared_with_leads(memberships: QuerySet[Membership]) -> tuple[SharedResult, 
     results = []
     seen: set[tuple[int, int]] = set()
     for response in shared_results(memberships.values("learner_id")):
-        key = (response.learner_id, response.instrument_id)
+        learner, submitted_at = response.learner, response.submitted_at
+        if learner is None or submitted_at is None:
+            continue  # never: these are members' submitted responses
+        key = (learner.pk, response.instrument_id)
         if key in seen:
             continue
         seen.add(key)
         results.append(
             SharedResult(
-                learner_name=response.learner.get_full_name() or response.learner.email,
+                learner_name=learner.get_full_name() or learner.email,
                 instrument_title=response.instrument.title,
-                submitted_at=response.submitted_at,
+                submitted_at=submitted_at,
                 scores=tuple(response.scores.all()),
             )
         )

@@ -10,13 +10,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from accounts.models import User
 from accounts.roles import PROGRAMME_LEAD, SITE_ADMIN
 
-from .models import Cohort, Invitation, Membership
-
-
-def is_site_admin(user) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or user.groups.filter(name=SITE_ADMIN).exists()
+from .models import Cohort, Invitation, Membership, MembershipQuerySet
 
 
 def is_programme_lead(user) -> bool:
@@ -47,7 +41,7 @@ def visible_cohorts(user) -> QuerySet[Cohort]:
     return Cohort.objects.none()
 
 
-def visible_memberships(user, cohort: Cohort | None = None) -> QuerySet[Membership]:
+def visible_memberships(user, cohort: Cohort | None = None) -> MembershipQuerySet:
     """Memberships `user` may see (of one cohort, if given), reportable learners only."""
     memberships = Membership.objects.filter(
         cohort__in=visible_cohorts(user).values("pk"), learner__exclude_from_reports=False

@@ -25,6 +25,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 
 from core.downloads import mark_private, private_file_response
+from core.spreadsheets import csv_lines
 
 from . import permissions, reports, services, tasks
 from .models import CohortExport
@@ -272,7 +273,7 @@ class LearnerGridView(CohortMixin, ReportView):
             )
         else:
             response = StreamingHttpResponse(
-                reports.csv_lines(rows), content_type="text/csv; charset=utf-8"
+                csv_lines(rows), content_type="text/csv; charset=utf-8"
             )
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return mark_private(response)

@@ -8,7 +8,6 @@ enrolments. Exports read every member's cells in the same grouped query
 (`with_module_cells`), so they cost the same queries for any cohort.
 """
 
-import csv
 import datetime
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
-from core.spreadsheets import Echo, safe_cell
+from core.spreadsheets import csv_lines, safe_cell
 from modules.models import Enrolment
 
 from .models import Cohort, Membership, MembershipQuerySet
@@ -96,7 +95,7 @@ def filter_by_status(rows: MembershipQuerySet, status: str):
     return rows
 
 
-def filter_by_activity(rows: QuerySet[Membership], days: int, *, active: bool):
+def filter_by_activity(rows: MembershipQuerySet, days: int, *, active: bool):
     """Active in the last `days` days, or not (never active counts as not)."""
     since = timezone.now() - datetime.timedelta(days=days)
     if active:
@@ -156,7 +155,7 @@ def module_cells(learner_ids: Iterable[int], module_ids: Sequence[int]) -> dict:
     }
 
 
-def attach_cells(rows: Sequence[Membership], modules: Sequence[ModuleColumn]) -> Sequence:
+def attach_cells(rows: Sequence[Any], modules: Sequence[ModuleColumn]) -> Sequence[Any]:
     """Give each row `cells`: its ModuleCell per module, in column order (one query)."""
     cells = module_cells((row.learner_id for row in rows), [module.id for module in modules])
     for row in rows:
@@ -221,6 +220,7 @@ def export_rows(
         learner_rows(memberships, module_ids).with_module_cells(module_ids), DEFAULT_ORDERING
     )
     cohort_name = cohort.name
+    row: Any  # a Membership with the annotations above
     for row in rows.iterator(chunk_size=chunk_size):
         learner = row.learner
         organisation = learner.organisation
@@ -246,21 +246,6 @@ def export_rows(
             ]
         )
         yield values
-
-
-def _csv_value(value):
-    if value is None:
-        return ""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return safe_cell(value)
-
-
-def csv_lines(rows: Iterable[list]) -> Iterator[str]:
-    """Each row as one line of CSV, for a streaming response or a file."""
-    writer = csv.writer(Echo())
-    for row in rows:
-        yield writer.writerow([_csv_value(value) for value in row])
 
 
 def write_csv(rows: Iterable[list], output: IO[str]) -> int:

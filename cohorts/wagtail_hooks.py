@@ -11,7 +11,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.permissions import register_permission_policy
 
 from accounts.models import User
-from accounts.roles import PROGRAMME_LEAD, STAFF_ROLES
+from accounts.roles import PROGRAMME_LEAD, STAFF_ROLES, is_site_admin
 
 from . import admin_urls, permissions
 from .models import Cohort
@@ -108,7 +108,7 @@ class CohortsWithoutALeadPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_cohorts_without_a_lead_panel(request, panels):
-    if not permissions.is_site_admin(request.user):
+    if not is_site_admin(request.user):
         return
     cohorts = list(cohorts_without_a_lead()[:50])
     if cohorts:
@@ -117,7 +117,7 @@ def add_cohorts_without_a_lead_panel(request, panels):
 
 @hooks.register("construct_homepage_panels")
 def add_cohorts_panel(request, panels):
-    if not (permissions.is_programme_lead(request.user) or permissions.is_site_admin(request.user)):
+    if not (permissions.is_programme_lead(request.user) or is_site_admin(request.user)):
         return
     cohorts = (
         permissions.visible_cohorts(request.user)

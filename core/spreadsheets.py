@@ -1,5 +1,5 @@
-"""Cells a spreadsheet will not run, for every CSV and XLSX file the site offers, and a
-writer target for streaming a CSV.
+"""Cells a spreadsheet will not run, for every CSV and XLSX file the site offers, and the
+lines of a streamed CSV.
 
 Our own downloads (answers, cohort progress) call `safe_cell` on each value. Wagtail's
 exports (site history, aging and locked pages, form submissions, snippets, and the
@@ -7,6 +7,10 @@ listings of our viewsets: organisations, cohorts) are built by its
 `SpreadsheetExportMixin`, which offers no hook for this; `neutralise_wagtail_exports()`
 wraps the one method every one of them passes each value through.
 """
+
+import csv
+import datetime
+from collections.abc import Iterable, Iterator, Sequence
 
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
@@ -29,6 +33,22 @@ class Echo:
 
     def write(self, value):
         return value
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return safe_cell(value)
+
+
+def csv_lines(rows: Iterable[Sequence]) -> Iterator[str]:
+    """Each row as one line of CSV, its cells made safe (`safe_cell`; empty for None, ISO
+    8601 for dates), for a streaming response or a file."""
+    writer = csv.writer(Echo())
+    for row in rows:
+        yield writer.writerow([_csv_value(value) for value in row])
 
 
 _wagtail_preprocess_field_value = SpreadsheetExportMixin.preprocess_field_value

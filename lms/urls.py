@@ -6,7 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import urls as accounts_urls
-from cohorts.permissions import is_site_admin
+from accounts.roles import is_site_admin
 from core import health
 
 handler400 = "home.views.bad_request"
