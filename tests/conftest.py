@@ -13,7 +13,12 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
 
 from home.services import site_ensure_home
-from tests.factories import DEFAULT_PASSWORD, OrganisationFactory, UserFactory
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    OrganisationFactory,
+    UserFactory,
+    without_index_updates,
+)
 
 TESTS = Path(__file__).resolve().parent
 
@@ -124,7 +129,10 @@ def uses_no_database(item) -> bool:
 
 @pytest.fixture
 def home_page(db):
-    return site_ensure_home(title="Lead and learn together", introduction="Modules for everyone.")
+    with without_index_updates():
+        return site_ensure_home(
+            title="Lead and learn together", introduction="Modules for everyone."
+        )
 
 
 @pytest.fixture

@@ -1,6 +1,14 @@
-"""Factories for the accounts app. Other apps keep theirs beside their tests."""
+"""Factories for the accounts app, and building test pages without index updates. Other
+apps keep their factories beside their tests."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import factory
+from django.conf import settings
+from django.test import override_settings
+from wagtail.search import index
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from accounts.models import Organisation, User
 
@@ -41,3 +49,37 @@ class UserFactory(factory.django.DjangoModelFactory):
         from allauth.account.models import EmailAddress
 
         EmailAddress.objects.create(user=obj, email=obj.email, primary=True, verified=True)
+
+
+@contextmanager
+def without_index_updates() -> Iterator[None]:
+    """Build test pages without updating Wagtail's search and reference indexes.
+
+    On the site a task updates both after every save of a page; a page published through
+    `save_revision().publish()` is saved three times, so the six updates were a quarter of
+    the time it takes to build a module for a test. Only what is built inside this is left
+    out: the code under test updates both as on the site, and the tests that read an index
+    (search, usage) build their pages outside it.
+    """
+    backends = {
+        name: {**backend, "AUTO_UPDATE": False}
+        for name, backend in settings.WAGTAILSEARCH_BACKENDS.items()
+    }
+    with disable_reference_index_auto_update(), override_settings(WAGTAILSEARCH_BACKENDS=backends):
+        yield
+
+
+def search_index_add(*objects) -> None:
+    """Put objects built `without_index_updates` into the search index, as the task that
+    follows each save on the site would."""
+    for instance in objects:
+        index.insert_or_update_object(instance)
+
+
+def publish(parent, page):
+    """Add `page` under `parent` and publish it, as an editor would, without index updates."""
+    with without_index_updates():
+        parent.add_child(instance=page)
+        page.save_revision().publish()
+    page.refresh_from_db()
+    return page

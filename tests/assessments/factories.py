@@ -4,6 +4,7 @@ from collections.abc import Callable, Sequence
 
 from assessments import services
 from assessments.models import Instrument, Response, Team
+from tests.factories import without_index_updates
 
 AGREEMENT = [
     ("Strongly disagree", 1),
@@ -95,10 +96,12 @@ def build_instrument(
     )
     if validate:
         instrument.full_clean()
-    instrument.save()
-    revision = instrument.save_revision()
+    with without_index_updates():
+        instrument.save()
+        revision = instrument.save_revision()
+        if publish:
+            revision.publish()
     if publish:
-        revision.publish()
         instrument.refresh_from_db()
     return instrument
 

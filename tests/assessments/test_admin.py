@@ -18,7 +18,7 @@ from accounts.roles import COURSE_EDITOR, PROGRAMME_LEAD, SITE_ADMIN
 from assessments import services, statistics
 from assessments.models import Instrument, Response
 from core.spreadsheets import safe_cell
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory, search_index_add
 
 from .factories import build_instrument, dimension, keys_of, small_instrument, submit
 
@@ -253,6 +253,7 @@ def test_listing_queries_do_not_grow_with_instruments_or_responses(
 
 
 def test_listing_filters_by_kind_and_searches(editor_client, instrument, team_instrument):
+    search_index_add(instrument, team_instrument)
     team_only = editor_client.get(INDEX_URL, {"kind": "team"})
     assert [i.title for i in team_only.context["object_list"]] == ["Team safety"]
 

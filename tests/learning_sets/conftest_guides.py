@@ -12,7 +12,7 @@ from accounts.roles import CONTENT_APPROVER, COURSE_EDITOR
 from learning_sets.guides import FacilitatorGuideIndexPage, FacilitatorGuidePage
 from learning_sets.models import LearningSet, SetMember
 from tests.cohorts.factories import add_members, make_cohort, make_lead, make_site_admin, with_role
-from tests.factories import UserFactory
+from tests.factories import UserFactory, publish
 
 # Who may read guides, by role name in `guide_people`.
 MAY_READ = {"facilitator", "lead", "lead of another cohort", "course editor", "site admin"}
@@ -46,13 +46,6 @@ def step(title: str = "Welcome", minutes: int = 10, **value) -> tuple[str, dict]
 
 def part(heading: str, introduction: str = "") -> tuple[str, dict]:
     return ("part", {"heading": heading, "introduction": introduction})
-
-
-def publish(parent, page):
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    page.refresh_from_db()
-    return page
 
 
 def make_index(home_page) -> FacilitatorGuideIndexPage:

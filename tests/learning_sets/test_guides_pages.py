@@ -15,7 +15,7 @@ from home.models import HomePage
 from home.services import site_ensure_home
 from learning_sets.guides import FacilitatorGuideIndexPage, FacilitatorGuidePage, PlanBlock
 from tests.cohorts.factories import make_lead
-from tests.factories import UserFactory
+from tests.factories import UserFactory, search_index_add
 
 from .conftest_guides import make_guide, make_index, part, step
 
@@ -185,6 +185,7 @@ def test_the_index_costs_the_same_queries_whatever_the_number_of_guides(client, 
 
 def test_guides_never_appear_in_the_site_search(client, home_page, lead):
     guide = make_guide(make_index(home_page))
+    search_index_add(guide)
     assert FacilitatorGuidePage.objects.search("tablecloth").count() == 1  # it is indexed
     client.force_login(lead)
 

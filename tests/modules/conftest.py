@@ -3,7 +3,7 @@
 import pytest
 
 from modules.models import LessonPage, ModulePage, ProgrammePage
-from tests.factories import UserFactory
+from tests.factories import UserFactory, publish
 
 INTERACTIVE_BODY = [
     ("rich_text", "<p>Relationships come before structures.</p>"),
@@ -41,13 +41,6 @@ INTERACTIVE_BODY = [
         },
     ),
 ]
-
-
-def publish(parent, page):
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    page.refresh_from_db()
-    return page
 
 
 def build_module(home_page, *, lessons: int = 3, slug: str = "seeing-the-system"):
