@@ -10,6 +10,7 @@ the image chooser), since lazy scripts can break the policy long after the page 
 
 import importlib
 import re
+import time
 
 import pytest
 from django.apps import apps
@@ -72,6 +73,10 @@ def page(page, live_server):
             page.unguarded.append(f"{response.status} {response.url}")
 
     page.on("response", check_header)
+    page.open_requests = set()
+    page.on("request", lambda request: page.open_requests.add(request))
+    page.on("requestfinished", lambda request: page.open_requests.discard(request))
+    page.on("requestfailed", lambda request: page.open_requests.discard(request))
     return page
 
 
@@ -85,9 +90,26 @@ def violations(page) -> list[str]:
     return found
 
 
+# Two animation frames and then a short pause: the browser dispatches the violation
+# events it has queued, and starts whatever a script asks for next.
+NEXT_FRAMES = """() => new Promise(
+  (done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)))
+)"""
+QUIET_ROUNDS = 2
+SETTLE_SECONDS = 10
+
+
 def settled(page, where: str) -> None:
-    """Wait until the page and its lazy requests are done, then fail on any violation."""
-    page.wait_for_load_state("networkidle")
+    """Wait until the page has loaded and stayed quiet (no request open) for two rounds of
+    `NEXT_FRAMES`, so that lazy scripts and their requests are done, then fail on any
+    violation. Playwright's "networkidle" would wait 500 ms on every page instead."""
+    page.wait_for_load_state("load")
+    deadline = time.monotonic() + SETTLE_SECONDS
+    quiet = 0
+    while quiet < QUIET_ROUNDS:
+        assert time.monotonic() < deadline, f"{where}: requests still open {page.open_requests}"
+        page.evaluate(NEXT_FRAMES)
+        quiet = 0 if page.open_requests else quiet + 1
     assert not page.unguarded, f"Pages sent without a Content-Security-Policy: {page.unguarded}"
     found = violations(page)
     assert not found, f"{where} broke its Content-Security-Policy:\n" + "\n".join(found)
