@@ -407,9 +407,10 @@ def test_breadcrumbs_are_the_same_as_the_sites_own(signed_in, tree):
 # Wagtail: the site, the home page, the programme (page and specific), the module and the
 # lesson (one query each, see `ModulePage.route`), the ancestors and their view
 # restrictions; Django: session and user; ours: the learner's answers (three), the
-# lesson's completion; the site layout: site settings, and the learner's permissions (two,
-# for the admin link and Wagtail's user bar).
-LESSON_PAGE_QUERIES = 17
+# lesson's completion. The site layout asks nothing: the site settings and whether the
+# learner may use the admin come from the cache (`SiteSettings.for_request`,
+# `core.admin_access`).
+LESSON_PAGE_QUERIES = 14
 
 
 def lesson_queries(client, url) -> list[str]:
