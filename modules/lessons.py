@@ -50,7 +50,7 @@ from core.cache_versions import cache_version, cache_version_bump
 
 from . import services
 from .interactions import INTERACTIONS
-from .models import LessonCompletion, LessonPage, ModulePage
+from .models import LessonPage, ModulePage
 from .selectors import LessonAnswers, lesson_answers, module_lessons
 
 # How long a cached navigation, body or email check may live even if nothing changes.
@@ -408,18 +408,17 @@ def lesson_context(
     learner = request.user
     if navigation is None or is_preview:
         navigation = lesson_navigation(lesson, use_cache=not is_preview)
-    answers = lesson_answers(learner=learner, lesson=lesson)
-    completion = None
-    if not is_preview and learner.is_authenticated and navigation.module is not None:
-        completion = (
-            LessonCompletion.objects.filter(learner=learner, lesson=lesson)
-            .only("completed_at")
-            .first()
-        )
+    # The learner's answers and, outside previews, whether they completed the lesson: one
+    # query (`lesson_answers`).
+    answers = lesson_answers(
+        learner=learner,
+        lesson=lesson,
+        with_completion=not is_preview and navigation.module is not None,
+    )
     return {
         "navigation": navigation,
         "breadcrumb_pages": breadcrumb_pages(request, navigation),
         "body_items": body_items(lesson, answers, bound_forms or {}, use_cache=not is_preview),
         "is_preview": is_preview,
-        "completion": completion,
+        "completion": answers.completion,
     }
