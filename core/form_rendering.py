@@ -20,6 +20,7 @@ from django.forms.renderers import BaseRenderer, get_default_renderer
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import stringformat
+from django.utils.html import escape
 from django.utils.safestring import SafeData, mark_safe
 
 _WIDGETS = "django/forms/widgets/"
@@ -64,6 +65,10 @@ def _djangos_own_templates() -> bool:
 
 def _out(value) -> str:
     """`{{ value }}`"""
+    if type(value) is str:
+        # What the template engine does with a plain string, without its checks for
+        # dates and numbers.
+        return escape(value)
     return render_value_in_context(value, _CONTEXT)
 
 

@@ -10,6 +10,7 @@ Python, for pages that show many small forms (a lesson shows five).
 from django import forms, template
 from django.template import Context
 from django.template.base import render_value_in_context
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -116,6 +117,11 @@ _CONTEXT = Context()
 
 
 def _out(value) -> str:
+    """`{{ value }}`"""
+    if type(value) is str:
+        # What the template engine does with a plain string, without its checks for
+        # dates and numbers.
+        return escape(value)
     return render_value_in_context(value, _CONTEXT)
 
 
