@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
         # Wagtail's apps, listed after this one, load every app's wagtail_hooks (and the
         # admin URL modules they include) from their own ready().
         from . import converters  # noqa: F401
+        from .admin_access import connect as connect_admin_access
         from .fields import install_id_choice_check
         from .patches import (
             install_chooser_create_guard,
@@ -24,6 +25,7 @@ class CoreConfig(AppConfig):
         from .spreadsheets import neutralise_wagtail_exports
         from .unreadable import install_unreadable_field_check
 
+        connect_admin_access()
         install_unreadable_field_check()
         install_id_choice_check()
         install_chooser_guard()

@@ -9,6 +9,8 @@ class HomeConfig(AppConfig):
     def ready(self):
         from accounts.privacy import registry
 
+        from . import signal_handlers
         from .privacy import EditingPrivacy
 
+        signal_handlers.connect()
         registry.register(EditingPrivacy())

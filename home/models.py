@@ -1,10 +1,13 @@
+from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
+
+from core.cache_versions import cache_version_bump, cache_versions
 
 from .blocks import HomeBodyBlock
 from .cookies import site_cookies
@@ -92,6 +95,20 @@ class PrivacyNoticePage(Page):
         return context
 
 
+# The site settings as every page's header and footer read them (`for_request`), cached
+# per site. The key holds two versions: this one, changed when any site's settings or any
+# site are saved or deleted (`home.signal_handlers`), and the page tree's, changed when a
+# page is published, unpublished, moved or deleted or an image is saved (the settings
+# carry the privacy notice, the site's root page and the logo).
+SETTINGS_VERSION_KEY = "home:site-settings-version"
+SETTINGS_CACHE_SECONDS = 24 * 60 * 60
+
+
+def site_settings_changed() -> None:
+    """Forget every site's cached settings."""
+    cache_version_bump(SETTINGS_VERSION_KEY)
+
+
 @register_setting(icon="site")
 class SiteSettings(BaseSiteSetting):
     """How the service names itself in the header, footer and emails."""
@@ -138,8 +155,9 @@ class SiteSettings(BaseSiteSetting):
     )
 
     # The footer links to the notice on every page: fetch it, and the site's root page
-    # that its URL is relative to, with the settings (see `privacy_notice_url`).
-    select_related = ["privacy_notice", "site__root_page"]
+    # that its URL is relative to, with the settings (see `privacy_notice_url`); and the
+    # logo the header shows.
+    select_related = ["privacy_notice", "site__root_page", "logo"]
 
     panels = [
         FieldPanel("service_name"),
@@ -154,6 +172,30 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("site settings")
+
+    @classmethod
+    def for_request(cls, request):
+        """The settings for the request's site, read from Django's cache (a query only
+        when they, the site or the page tree changed), and kept on the request as Wagtail
+        does. `for_site`, which code that edits the settings uses, always reads the
+        database."""
+        from modules.lessons import TREE_VERSION_KEY
+
+        attr_name = cls.get_cache_attr_name()
+        if hasattr(request, attr_name):
+            return getattr(request, attr_name)
+        site = Site.find_for_request(request)
+        if site is None:
+            return super().for_request(request)
+        versions = cache_versions(SETTINGS_VERSION_KEY, TREE_VERSION_KEY)
+        key = f"home:site-settings:{versions}:{site.pk}"
+        instance = cache.get(key)
+        if instance is None:
+            instance = cls.for_site(site)
+            cache.set(key, instance, timeout=SETTINGS_CACHE_SECONDS)
+        instance._request = request
+        setattr(request, attr_name, instance)
+        return instance
 
     @property
     def privacy_notice_url(self) -> str:

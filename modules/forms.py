@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import SensibleDateField
+from core.form_rendering import PlainWidgetRenderer
 
 ANSWER_MAX_LENGTH = 10_000
 ACTION_MAX_LENGTH = 2_000
@@ -16,6 +17,10 @@ def _too_long(limit: int) -> str:
 
 
 class BlockForm(forms.Form):
+    # A lesson page shows five of these forms: their widgets are written in Python, the
+    # same HTML as Django's templates write (`core.form_rendering`).
+    default_renderer = PlainWidgetRenderer()
+
     def __init__(self, *args, block, **kwargs):
         self.block = block
         super().__init__(*args, **kwargs)

@@ -29,7 +29,6 @@ What is cached (Django's cache: local memory in tests, Redis in production):
 """
 
 import enum
-import uuid
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
@@ -47,9 +46,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
+from core.cache_versions import cache_version, cache_version_bump
+
 from . import services
 from .interactions import INTERACTIONS
-from .models import LessonCompletion, LessonPage, ModulePage
+from .models import LessonPage, ModulePage
 from .selectors import LessonAnswers, lesson_answers, module_lessons
 
 # How long a cached navigation, body or email check may live even if nothing changes.
@@ -61,7 +62,7 @@ VISIT_THROTTLE_SECONDS = 60
 # self-assessment card shows the instrument's own title and whether it is live.
 UNCACHED_BLOCK_TYPES = frozenset({"self_assessment"})
 
-_TREE_VERSION_KEY = "modules:page-tree-version"
+TREE_VERSION_KEY = "modules:page-tree-version"
 
 
 # The page tree's version ------------------------------------------------------------------
@@ -69,18 +70,12 @@ _TREE_VERSION_KEY = "modules:page-tree-version"
 
 def tree_version() -> str:
     """A token that changes whenever a page is published, unpublished, moved or deleted."""
-    version = cache.get(_TREE_VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        # add, not set: two requests that both missed agree on one version.
-        if not cache.add(_TREE_VERSION_KEY, version, timeout=None):
-            version = cache.get(_TREE_VERSION_KEY) or version
-    return version
+    return cache_version(TREE_VERSION_KEY)
 
 
 def tree_changed() -> None:
     """Forget every cached navigation and lesson body (called by the page signals)."""
-    cache.set(_TREE_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    cache_version_bump(TREE_VERSION_KEY)
 
 
 # Navigation -------------------------------------------------------------------------------
@@ -413,18 +408,17 @@ def lesson_context(
     learner = request.user
     if navigation is None or is_preview:
         navigation = lesson_navigation(lesson, use_cache=not is_preview)
-    answers = lesson_answers(learner=learner, lesson=lesson)
-    completion = None
-    if not is_preview and learner.is_authenticated and navigation.module is not None:
-        completion = (
-            LessonCompletion.objects.filter(learner=learner, lesson=lesson)
-            .only("completed_at")
-            .first()
-        )
+    # The learner's answers and, outside previews, whether they completed the lesson: one
+    # query (`lesson_answers`).
+    answers = lesson_answers(
+        learner=learner,
+        lesson=lesson,
+        with_completion=not is_preview and navigation.module is not None,
+    )
     return {
         "navigation": navigation,
         "breadcrumb_pages": breadcrumb_pages(request, navigation),
         "body_items": body_items(lesson, answers, bound_forms or {}, use_cache=not is_preview),
         "is_preview": is_preview,
-        "completion": completion,
+        "completion": answers.completion,
     }

@@ -3,9 +3,15 @@
 `{% nhsuk_field form.email %}` renders label, hint, error message and widget with the
 classes and `aria-describedby` links the design system expects;
 `{% nhsuk_error_summary form %}` renders the error summary that links to each field.
+`{% nhsuk_fields form %}` renders every field of a form as `{% nhsuk_field %}` would, in
+Python, for pages that show many small forms (a lesson shows five).
 """
 
 from django import forms, template
+from django.template import Context
+from django.template.base import render_value_in_context
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -96,3 +102,110 @@ def nhsuk_error_summary(*forms_to_check):
                     target = f"{field.auto_id}_0"
                 items.append({"message": error, "href": f"#{target}"})
     return {"items": items}
+
+
+# The same HTML, written in Python ----------------------------------------------------
+#
+# `field_html` writes exactly what `components/forms/field.html` (with
+# `components/forms/choice_item.html` for each choice) writes, character for character:
+# `tests/core/test_nhsuk_forms.py` renders forms of every kind both ways and compares them.
+# Change both together.
+
+# What `{{ ... }}` sees in a page template: autoescaping on, localisation and time zones
+# as the settings say.
+_CONTEXT = Context()
+
+
+def _out(value) -> str:
+    """`{{ value }}`"""
+    if type(value) is str:
+        # What the template engine does with a plain string, without its checks for
+        # dates and numbers.
+        return escape(value)
+    return render_value_in_context(value, _CONTEXT)
+
+
+def _hint(field, extra_class: str = "") -> str:
+    if not field.help_text:
+        return ""
+    return (
+        f'<div class="nhsuk-hint{extra_class}" id="{_out(field.auto_id)}-hint">'
+        f"{_out(field.help_text)}</div>"
+    )
+
+
+def _errors(field) -> str:
+    return "".join(
+        f'<span class="nhsuk-error-message" id="{_out(field.auto_id)}-error">'
+        f'<span class="nhsuk-u-visually-hidden">Error:</span> {_out(error)}</span>'
+        for error in field.errors
+    )
+
+
+def _choice_html(option, kind: str) -> str:
+    data = option.data
+    checked = " checked" if data["selected"] else ""
+    disabled = " disabled" if data["attrs"].get("disabled") else ""
+    return (
+        f'<div class="nhsuk-{kind}__item">\n'
+        f'  <input class="nhsuk-{kind}__input" id="{_out(option.id_for_label)}" '
+        f'name="{_out(data["name"])}" type="{_out(data["type"])}" '
+        f'value="{_out(data["value"])}"{checked}{disabled}>\n'
+        f'  <label class="nhsuk-label nhsuk-{kind}__label" for="{_out(option.id_for_label)}">'
+        f"{_out(option.choice_label)}</label>\n"
+        "</div>\n"
+    )
+
+
+def field_html(field, label_size: str = "", width: str = "") -> SafeString:
+    """What `{% nhsuk_field field label_size width %}` renders."""
+    context = nhsuk_field(field, label_size, width)
+    kind = context["kind"]
+    if kind == "hidden":
+        return mark_safe(f"{_out(field)}\n")  # noqa: S308 (escaped above)
+    describedby = context["describedby"]
+    if kind in {"radios", "checkboxes"}:
+        aria = f' aria-describedby="{_out(describedby)}"' if describedby else ""
+        size = f" nhsuk-fieldset__legend--{_out(label_size)}" if label_size else ""
+        choices = "".join(_choice_html(option, kind) for option in field.subwidgets)
+        body = (
+            f'\n  <fieldset class="nhsuk-fieldset"{aria}>\n'
+            f'    <legend class="nhsuk-fieldset__legend{size}">{_out(field.label)}</legend>\n'
+            f"    {_hint(field)}\n"
+            f"    {_errors(field)}\n"
+            f'    <div class="nhsuk-{kind}" data-module="nhsuk-{kind}">\n'
+            f"      {choices}\n"
+            "    </div>\n"
+            "  </fieldset>\n"
+        )
+    elif kind == "checkbox":
+        body = (
+            f"\n  {_errors(field)}\n"
+            '  <div class="nhsuk-checkboxes" data-module="nhsuk-checkboxes">\n'
+            '    <div class="nhsuk-checkboxes__item">\n'
+            f"      {_out(context['widget_html'])}\n"
+            '      <label class="nhsuk-label nhsuk-checkboxes__label" '
+            f'for="{_out(field.id_for_label)}">{_out(field.label)}</label>\n'
+            f"      {_hint(field, ' nhsuk-checkboxes__hint')}\n"
+            "    </div>\n"
+            "  </div>\n"
+        )
+    else:
+        size = f" nhsuk-label--{_out(label_size)}" if label_size else ""
+        body = (
+            f'\n  <label class="nhsuk-label{size}" for="{_out(field.id_for_label)}">'
+            f"{_out(field.label)}</label>\n"
+            f"  {_hint(field)}\n"
+            f"  {_errors(field)}\n"
+            f"  {_out(context['widget_html'])}\n"
+        )
+    error = " nhsuk-form-group--error" if field.errors else ""
+    return mark_safe(  # noqa: S308 (every value is escaped above)
+        f'\n<div class="nhsuk-form-group{error}">\n{body}\n</div>\n\n'
+    )
+
+
+@register.simple_tag
+def nhsuk_fields(form) -> SafeString:
+    """`{% for field in form %}{% nhsuk_field field %}{% endfor %}`, in Python."""
+    return mark_safe("".join(field_html(field) for field in form))  # noqa: S308

@@ -194,3 +194,17 @@ class PrivacyNoticeTreeTests(WagtailPageTestCase):
 
     def test_the_notice_is_not_a_child_of_anything_else(self):
         self.assertCanNotCreateAt(Page, PrivacyNoticePage)
+
+
+@pytest.mark.django_db
+def test_unpublishing_or_moving_the_notice_shows_in_the_footer_at_once(client, notice, home_page):
+    assert FOOTER_LINK.search(client.get("/").content.decode())
+
+    notice.slug = "privacy-and-cookies"
+    notice.save_revision().publish()
+    html = client.get("/").content.decode()
+    assert 'href="/privacy-and-cookies/">Privacy notice</a>' in html
+
+    notice.unpublish()
+    html = client.get("/").content.decode()
+    assert "Privacy notice</a>" not in html

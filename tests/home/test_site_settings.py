@@ -1,6 +1,8 @@
 import pytest
+from django.db import connection
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, Site
 from wagtail.test.utils import WagtailPageTestCase
 
@@ -83,3 +85,107 @@ def test_home_page_lists_live_programmes(client, home_page):
 
     assert "Compassionate cultures" in html and "About Compassionate cultures." in html
     assert "Unfinished programme" not in html
+
+
+# The settings are cached between requests ----------------------------------------------
+
+
+def settings_queries(client, path="/") -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return [
+        query["sql"] for query in captured.captured_queries if "home_sitesettings" in query["sql"]
+    ]
+
+
+@pytest.mark.django_db
+def test_the_settings_are_read_once_then_from_the_cache(client, home_page):
+    assert len(settings_queries(client)) == 1
+
+    assert settings_queries(client) == []
+    assert settings_queries(client, "/accounts/login/") == []
+
+
+@pytest.mark.django_db
+def test_an_edit_to_the_settings_shows_on_the_next_request(client, home_page):
+    assert "Leading Together</a>" in client.get("/").content.decode()
+
+    settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.service_name = "Northfield Leadership Academy"
+    settings.contact_email = "academy@example.org"
+    settings.footer_text = "<p>Run by <b>Northfield</b>.</p>"
+    settings.save()
+    html = client.get("/").content.decode()
+
+    assert "Northfield Leadership Academy</a>" in html
+    assert 'href="mailto:academy@example.org"' in html
+    assert "Run by <b>Northfield</b>." in html
+
+
+@pytest.mark.django_db
+def test_a_new_logo_shows_on_the_next_request(client, home_page):
+    from wagtail_factories import ImageFactory
+
+    assert "lms-header__logo-image" not in client.get("/").content.decode()
+
+    settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.logo = ImageFactory(title="Northfield Academy logo")
+    settings.logo_alt_text = "Northfield Leadership Academy"
+    settings.save()
+    html = client.get("/").content.decode()
+
+    assert 'class="lms-header__logo-image"' in html
+    assert 'alt="Northfield Leadership Academy"' in html
+
+    settings.logo.delete()
+    assert "lms-header__logo-image" not in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_deleted_settings_fall_back_to_the_defaults_on_the_next_request(client, home_page):
+    settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.service_name = "Northfield Leadership Academy"
+    settings.save()
+    assert "Northfield Leadership Academy</a>" in client.get("/").content.decode()
+
+    SiteSettings.objects.all().delete()
+
+    assert "Leading Together</a>" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_each_site_shows_its_own_settings(client, home_page):
+    other_home = Page.get_first_root_node().add_child(
+        instance=HomePage(title="Other home", slug="other-home")
+    )
+    other = Site.objects.create(hostname="other.example.org", port=80, root_page=other_home)
+    SiteSettings.objects.filter(site__is_default_site=True).delete()
+    SiteSettings.objects.create(site=Site.objects.get(is_default_site=True), service_name="Ours")
+    SiteSettings.objects.create(site=other, service_name="Theirs")
+
+    for _round in range(2):
+        assert "Ours</a>" in client.get("/").content.decode()
+        html = client.get("/", HTTP_HOST="other.example.org").content.decode()
+        assert "Theirs</a>" in html
+
+
+@pytest.mark.django_db
+def test_a_site_moved_to_another_home_page_shows_at_once(client, home_page):
+    from django.core.cache import cache
+
+    from home.services import privacy_notice_ensure
+
+    privacy_notice_ensure(home=home_page)
+    other_home = Page.get_first_root_node().add_child(
+        instance=HomePage(title="Other home", slug="other-home")
+    )
+    assert 'href="/privacy/">Privacy notice</a>' in client.get("/").content.decode()
+
+    site = Site.objects.get(is_default_site=True)
+    site.root_page = other_home
+    site.save()
+    html = client.get("/").content.decode()
+    cache.clear()
+
+    assert 'href="/privacy/"' not in html
+    assert html == client.get("/").content.decode()
