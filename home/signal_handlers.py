@@ -6,7 +6,11 @@ from wagtail.models import Site
 from .models import SiteSettings, site_settings_changed
 
 
-def on_settings_changed(sender, instance, **kwargs):
+def on_settings_changed(sender, instance, created=False, **kwargs):
+    if sender is SiteSettings and created:
+        # Wagtail creates a site's settings row, with the defaults, the first time anything
+        # reads them (`for_site`): nothing cached can differ from a row that did not exist.
+        return
     site_settings_changed()
 
 
