@@ -424,7 +424,14 @@ def failure(route, role, description, url, response) -> tuple[tuple[str, str], s
     )
 
 
-def probe(world: World, route: str, name: str, segments, visited: set) -> list[str]:
+PLAIN_POST = ("POST empty body", "POST", b"", "application/x-www-form-urlencoded")
+
+
+def probe(
+    world: World, route: str, name: str, segments, visited: set, *, hostile: bool = True
+) -> list[str]:
+    """Request the route as each role that may use it: a GET, then every hostile request
+    for the fields its page has, or with `hostile` off only an empty POST."""
     failures = []
     for role in roles_for(route):
         user = world.users()[role]
@@ -437,8 +444,12 @@ def probe(world: World, route: str, name: str, segments, visited: set) -> list[s
             response = send(client, "GET", url, b"", None)
             if response.status_code >= 500:
                 failures.append(failure(route, role, "GET", url, response))
-            fields = field_names(response) or DEFAULT_FIELDS
-            for description, method, target, body, content_type in requests_for(url, fields):
+            if hostile:
+                requests = requests_for(url, field_names(response) or DEFAULT_FIELDS)
+            else:
+                description, method, body, content_type = PLAIN_POST
+                requests = [(description, method, url, body, content_type)]
+            for description, method, target, body, content_type in requests:
                 response = send(client, method, target, body, content_type)
                 if response.status_code >= 500:
                     failures.append(failure(route, role, description, target, response))
