@@ -13,6 +13,12 @@ import uuid
 from django.core.cache import cache
 from django.db import transaction
 
+# The page tree's token: changed whenever a page is published, unpublished, moved or
+# deleted, or an image or document is saved or deleted (`modules.signal_handlers`). Cached
+# HTML that shows pages (a lesson's navigation and body, the site's header and footer)
+# keys on it.
+PAGE_TREE_VERSION_KEY = "modules:page-tree-version"
+
 
 def cache_version(key: str) -> str:
     """The current token under `key` (made on first use)."""

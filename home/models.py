@@ -7,7 +7,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, Site
 from wagtail.search import index
 
-from core.cache_versions import cache_version_bump, cache_versions
+from core.cache_versions import PAGE_TREE_VERSION_KEY, cache_version_bump, cache_versions
 
 from .blocks import HomeBodyBlock
 from .cookies import site_cookies
@@ -179,15 +179,13 @@ class SiteSettings(BaseSiteSetting):
         when they, the site or the page tree changed), and kept on the request as Wagtail
         does. `for_site`, which code that edits the settings uses, always reads the
         database."""
-        from modules.lessons import TREE_VERSION_KEY
-
         attr_name = cls.get_cache_attr_name()
         if hasattr(request, attr_name):
             return getattr(request, attr_name)
         site = Site.find_for_request(request)
         if site is None:
             return super().for_request(request)
-        versions = cache_versions(SETTINGS_VERSION_KEY, TREE_VERSION_KEY)
+        versions = cache_versions(SETTINGS_VERSION_KEY, PAGE_TREE_VERSION_KEY)
         key = f"home:site-settings:{versions}:{site.pk}"
         instance = cache.get(key)
         if instance is None:

@@ -46,7 +46,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
-from core.cache_versions import cache_version, cache_version_bump
+from core.cache_versions import PAGE_TREE_VERSION_KEY, cache_version, cache_version_bump
 
 from . import services
 from .interactions import INTERACTIONS
@@ -62,20 +62,17 @@ VISIT_THROTTLE_SECONDS = 60
 # self-assessment card shows the instrument's own title and whether it is live.
 UNCACHED_BLOCK_TYPES = frozenset({"self_assessment"})
 
-TREE_VERSION_KEY = "modules:page-tree-version"
-
-
 # The page tree's version ------------------------------------------------------------------
 
 
 def tree_version() -> str:
     """A token that changes whenever a page is published, unpublished, moved or deleted."""
-    return cache_version(TREE_VERSION_KEY)
+    return cache_version(PAGE_TREE_VERSION_KEY)
 
 
 def tree_changed() -> None:
     """Forget every cached navigation and lesson body (called by the page signals)."""
-    cache_version_bump(TREE_VERSION_KEY)
+    cache_version_bump(PAGE_TREE_VERSION_KEY)
 
 
 # Navigation -------------------------------------------------------------------------------
