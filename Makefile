@@ -15,6 +15,12 @@ SHELL := /bin/bash
 .NOTPARALLEL:
 
 PORT ?= 8000
+# Python keeps each module's compiled bytecode in __pycache__ from the first import on.
+# Some shells and CI images set PYTHONDONTWRITEBYTECODE, and then every Python process
+# compiles every module it imports again: about 7 s for each test process, bench script
+# and subprocess that a test starts, 17 s of CPU for each pytest collection, on this
+# machine. Everything make starts may write the cache (__pycache__ is in .gitignore).
+unexport PYTHONDONTWRITEBYTECODE
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 INSTALL_STAMP := $(VENV)/.installed-pyproject
