@@ -101,13 +101,14 @@ checks: install
 # commit for real (and so empty every table, the rows migrations wrote included) run
 # after the rest. tests/conftest.py marks which phase runs what:
 # - PostgreSQL, the production database, runs every test that uses a database, the
-#   browser tests (Playwright) included;
+#   browser tests (Playwright) included, but for one whose requests another sends;
 # - SQLite, the embedded database of `make run`, runs the tests that cannot touch a
 #   database (pytest-django refuses them any query, so the database cannot change their
 #   outcome), the bench smoke tests (the scripts build their own SQLite database whatever
-#   DATABASE_URL says), and the database tests whose outcome can differ on SQLite
+#   DATABASE_URL says), the database tests whose outcome can differ on SQLite
 #   (`sqlite_too`: the code that branches on the database, database functions Django
-#   writes per database, the demo, locking, and a plain request to every route).
+#   writes per database, the demo and locking), and a plain request to every route
+#   (`sqlite_only`: on PostgreSQL the hostile walk sends the same requests).
 PYTEST_WORKERS ?= auto
 # Each test process copies one migrated database rather than migrating its own
 # (lms/settings/test.py): this file for SQLite, `with-postgres --migrated` for PostgreSQL.
@@ -120,12 +121,12 @@ test-sqlite: install system-packages node-packages
 	env DATABASE_URL=sqlite:///$(CURDIR)/$(SQLITE_TEMPLATE) DJANGO_SETTINGS_MODULE=lms.settings.test \
 		$(PYTHON) manage.py migrate --noinput -v0
 	env -u DATABASE_URL EXPECT_DB_VENDOR=sqlite TEST_DATABASE_TEMPLATE=$(CURDIR)/$(SQLITE_TEMPLATE) \
-		$(PYTEST) $(XDIST) -m "not browser and (database_free or bench or sqlite_too)"
+		$(PYTEST) $(XDIST) -m "not browser and (database_free or bench or sqlite_too or sqlite_only)"
 	rm -f $(SQLITE_TEMPLATE)
 
 test-postgres: install system-packages node-packages
 	$(call heading,Tests on PostgreSQL (throwaway server; every test that uses a database))
-	EXPECT_DB_VENDOR=postgresql scripts/with-postgres --migrated $(PYTEST) $(XDIST) -m "not bench and not database_free"
+	EXPECT_DB_VENDOR=postgresql scripts/with-postgres --migrated $(PYTEST) $(XDIST) -m "not bench and not database_free and not sqlite_only"
 
 # The storages on a real S3 API: moto's server on loopback, started and stopped by the
 # script. EXPECT_S3=1 turns the tests' "no S3 variables" skip into a failure.

@@ -37,6 +37,8 @@ def pytest_collection_modifyitems(config, items):
       database is configured, and `make test` runs them once, in the SQLite phase.
     - `sqlite_too`: database tests that `make test` runs on SQLite as well as on
       PostgreSQL, because their outcome can differ there (see `SQLITE_TOO`).
+    - `sqlite_only` (set in the test file): a database test that `make test` runs on
+      SQLite only, because a PostgreSQL test already sends the same requests.
     """
     outside = []
     for item in items:
@@ -104,8 +106,6 @@ SQLITE_TOO = {
     "modules/test_demo_content.py",
     # Each phase checks that it runs on the database it names.
     "test_infrastructure.py",
-    # Every route answers a plain request on SQLite too (the hostile walk's first pass).
-    "test_routes.py",
 }
 
 

@@ -499,6 +499,20 @@ def test_the_shards_cover_every_route_once():
     assert all(shards), "a shard with no routes: SHARDS is larger than the walk"
 
 
+def test_the_walk_sends_the_plain_requests_first():
+    """tests/test_routes.py (a plain GET and an empty POST to every route, for every role)
+    runs on SQLite only, because on PostgreSQL the walk sends both: `probe` starts with the
+    plain GET, and the hostile requests include the empty POST, whatever the fields."""
+    description, method, body, content_type = PLAIN_POST
+    for fields in ([], ["q"], DEFAULT_FIELDS):
+        sent = [
+            (label, verb, data, kind)
+            for label, verb, target, data, kind in requests_for("/learn/", fields)
+            if target == "/learn/"
+        ]
+        assert (description, method, body, content_type) in sent
+
+
 def test_the_walk_fills_every_converter():
     class Anything(World):
         def __init__(self):
