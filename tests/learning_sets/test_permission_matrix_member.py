@@ -9,11 +9,14 @@ exists or not; anonymous visitors are asked to sign in (302). The calendar feed 
 sign-in: its secret is the key.
 """
 
+import copy
+
 import pytest
 from django.urls import resolve, reverse
 
 from learning_sets import member_urls
 from learning_sets.models import Meeting, SharedCommitment
+from tests.worlds import module_world
 
 from .conftest_member import ROLES, build_world
 
@@ -55,14 +58,22 @@ def expected_status(role: str, page: str) -> int:
     return 404
 
 
-@pytest.fixture
-def world(db):
+def build_matrix_world():
     world = build_world()
     amira = world.people["set member"]
     world.own = SharedCommitment.objects.create(
         learning_set=world.learning_set, learner=amira, text="Amira's shared words"
     )
     return world
+
+
+# Built once for the module's 180 tests (tests/worlds.py); each test gets its own copy.
+matrix_world = module_world(build_matrix_world)
+
+
+@pytest.fixture
+def world(matrix_world, db):
+    return copy.deepcopy(matrix_world)
 
 
 def urls(world, set_id=None) -> dict[str, str]:
