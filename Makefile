@@ -115,14 +115,20 @@ PYTEST_WORKERS ?= auto
 SQLITE_TEMPLATE := .test-db-template.sqlite3
 XDIST := -n $(PYTEST_WORKERS) --dist load
 
-test-sqlite: install system-packages node-packages
-	$(call heading,Tests on SQLite (no database needed, bench smoke tests, sqlite_too))
-	rm -f $(SQLITE_TEMPLATE)
-	env DATABASE_URL=sqlite:///$(CURDIR)/$(SQLITE_TEMPLATE) DJANGO_SETTINGS_MODULE=lms.settings.test \
+# The SQLite phase and the S3 tests copy it. Made again when a migration or the installed
+# packages change (.DELETE_ON_ERROR removes a half-made one).
+$(SQLITE_TEMPLATE): $(INSTALL_STAMP) $(wildcard */migrations/*.py)
+	$(call heading,A migrated SQLite database for the test processes to copy)
+	rm -f $@
+	env DATABASE_URL=sqlite:///$(CURDIR)/$@ DJANGO_SETTINGS_MODULE=lms.settings.test \
 		$(PYTHON) manage.py migrate --noinput -v0
-	env -u DATABASE_URL EXPECT_DB_VENDOR=sqlite TEST_DATABASE_TEMPLATE=$(CURDIR)/$(SQLITE_TEMPLATE) \
-		$(PYTEST) $(XDIST) -m "not browser and (database_free or bench or sqlite_too or sqlite_only)"
-	rm -f $(SQLITE_TEMPLATE)
+
+SQLITE_TESTS := env -u DATABASE_URL TEST_DATABASE_TEMPLATE=$(CURDIR)/$(SQLITE_TEMPLATE) $(PYTEST)
+
+test-sqlite: install system-packages node-packages $(SQLITE_TEMPLATE)
+	$(call heading,Tests on SQLite (no database needed, bench smoke tests, sqlite_too))
+	EXPECT_DB_VENDOR=sqlite $(SQLITE_TESTS) $(XDIST) \
+		-m "not browser and (database_free or bench or sqlite_too or sqlite_only)"
 
 test-postgres: install system-packages node-packages
 	$(call heading,Tests on PostgreSQL (throwaway server; every test that uses a database))
@@ -134,9 +140,9 @@ S3_TESTS := tests/core/test_s3_storage.py tests/cohorts/test_s3_exports.py \
 	tests/accounts/test_s3_data_exports.py tests/test_settings_storages.py \
 	tests/core/test_health.py tests/core/test_storage_backup.py
 
-test-s3: install
+test-s3: install $(SQLITE_TEMPLATE)
 	$(call heading,Tests on S3 (throwaway moto server))
-	env -u DATABASE_URL EXPECT_S3=1 scripts/with-s3 $(PYTEST) $(S3_TESTS)
+	EXPECT_S3=1 scripts/with-s3 $(SQLITE_TESTS) $(S3_TESTS)
 
 # The production shape on loopback: nginx, two gunicorn instances and a db_worker with the
 # production settings, PostgreSQL, Redis and S3; tests/stack drives it through nginx.
