@@ -419,6 +419,8 @@ def test_a_completion_late_on_a_summer_sunday_in_utc_counts_in_londons_next_week
         (amira, second, datetime.datetime(2025, 6, 29, 23, 30, tzinfo=datetime.UTC)),
         (ben, first, datetime.datetime(2025, 6, 30, 0, 30, tzinfo=datetime.UTC)),
         (chloe, first, datetime.datetime(2025, 1, 5, 23, 30, tzinfo=datetime.UTC)),  # Sunday
+        # Before the first week shown: counted for its module, in no week.
+        (ben, second, datetime.datetime(2024, 6, 3, 9, 0, tzinfo=datetime.UTC)),
     ]
     for learner, module, completed_at in completions:
         enrolment = progress(learner, module, done=2, total=2, completed_days_ago=1)
@@ -426,8 +428,9 @@ def test_a_completion_late_on_a_summer_sunday_in_utc_counts_in_londons_next_week
     memberships = dashboard.permissions.visible_memberships(lead, cohort)
     weeks = [datetime.date(2024, 12, 30), datetime.date(2025, 6, 23), datetime.date(2025, 6, 30)]
 
-    counted = dashboard.completions_per_week(memberships, [first.pk, second.pk], weeks)
+    rows, counted = dashboard.by_module_and_week(memberships, [first, second], 3, weeks)
 
+    assert [(row.in_progress, row.completed) for row in rows] == [(0, 3), (0, 2)]
     assert [(week.starts, week.completions) for week in counted] == [
         (datetime.date(2024, 12, 30), 1),
         (datetime.date(2025, 6, 23), 1),
