@@ -39,7 +39,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Substr, TruncDate
+from django.db.models.functions import Concat, Substr, TruncDate
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -247,11 +248,18 @@ def completion_buckets(field: str, *, using: str):
     day, without a function call per row in Python.
 
     On PostgreSQL, the London date (`TruncDate` runs in the database). SQLite has no time
-    zones, so Django would convert every row in a Python function: there, the UTC hour
-    instead, as the first 13 characters of the stored text ("2025-03-10 14"), which
-    `bucket_date` turns into a London date (London's offset from UTC is whole hours)."""
+    zones, so Django would convert every row in a Python function: there, the UTC date and
+    whether the hour is 23, as text that `bucket_date` turns into a London date
+    ("2025-06-29 00" for 00:00 to 22:59 UTC, "2025-06-29 23" for the last hour). London is
+    UTC or an hour ahead, so only the last UTC hour of a day can fall on the next London
+    day; two parts a day keep the groups few."""
     if connections[using].vendor == "sqlite":
-        return Substr(field, 1, 13, output_field=CharField())
+        last_hour = Case(
+            When(Exact(Substr(field, 12, 2), Value("23")), then=Value("23")),
+            default=Value("00"),
+            output_field=CharField(),
+        )
+        return Concat(Substr(field, 1, 11), last_hour, output_field=CharField())
     return TruncDate(field, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 

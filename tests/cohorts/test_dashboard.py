@@ -441,7 +441,7 @@ def test_a_completion_late_on_a_summer_sunday_in_utc_counts_in_londons_next_week
 @pytest.mark.parametrize(
     "bucket,day",
     [
-        ("2025-06-29 22", datetime.date(2025, 6, 29)),
+        ("2025-06-29 00", datetime.date(2025, 6, 29)),
         ("2025-06-29 23", datetime.date(2025, 6, 30)),
         ("2025-01-05 23", datetime.date(2025, 1, 5)),
         (datetime.date(2025, 3, 10), datetime.date(2025, 3, 10)),
