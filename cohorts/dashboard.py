@@ -281,9 +281,9 @@ def by_module_and_week(
     and completions of those modules per week from Monday, London time, for `weeks`.
 
     One query (none without modules) reads the members' enrolments once, grouped by module
-    and by the day (or hour, `completion_buckets`) of each completion since the first week
-    shown; the days are folded into weeks here. At 50,000 learners on PostgreSQL this
-    costs about half of one query per module and one per week (bench/README.md)."""
+    and by the day (on SQLite, part of a UTC day: `completion_buckets`) of each completion
+    since the first week shown; the days are folded into weeks here. At 50,000 learners on
+    PostgreSQL it costs about half what a query for each figure did (bench/README.md)."""
     totals: dict[int, tuple[int, int]] = {}
     per_week: dict[datetime.date, int] = {}
     if modules:
