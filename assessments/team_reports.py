@@ -13,12 +13,13 @@ the upper band; 7.49 reads as 7.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
 from core.codes import normalise_join_code
 
@@ -63,6 +64,25 @@ def counted_responses(team: Team) -> QuerySet[Response]:
             Q(learner__in=members, pk=Subquery(latest))
             | Q(anonymised_at__isnull=False, learner__isnull=True)
         )
+    )
+
+
+def counted_answers(team_ids: Iterable[int]) -> dict[int, int]:
+    """Per team, how many answers count toward its report: as many as `counted_responses`
+    holds, one for each current member who has submitted and one for each kept after its
+    author erased their account. One query for any number of teams; a team with none is
+    left out."""
+    submitted = Response.objects.submitted().filter(team__in=list(team_ids))
+    return dict(
+        submitted.filter(
+            Q(learner__team_memberships__team=F("team"))
+            | Q(anonymised_at__isnull=False, learner__isnull=True)
+        )
+        .values("team")
+        .annotate(
+            counted=Count("learner", distinct=True) + Count("pk", filter=Q(learner__isnull=True))
+        )
+        .values_list("team", "counted")
     )
 
 

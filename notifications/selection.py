@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from assessments.models import Response, TeamMembership
+from assessments.team_reports import counted_answers
 from cohorts.models import Cohort, Membership
 from cohorts.selectors import cohort_modules
 from learning_sets.models import Meeting, SetMember
@@ -237,9 +238,8 @@ def commitment_due(run: RunContext, batch: tuple[int, int]) -> list[Due]:
 
 def team_waiting(run: RunContext, batch: tuple[int, int]) -> list[Due]:
     """Members who have not answered a team whose report is not open yet (fewer than
-    MIN_GROUP_SIZE counted answers): once per ISO week. The answers counted are those
-    `assessments.team_reports.counted_responses` counts: a submitted answer of a current
-    member, or one kept anonymously after its author erased their account."""
+    MIN_GROUP_SIZE counted answers, `assessments.team_reports.counted_answers`): once per
+    ISO week."""
     rows = list(
         TeamMembership.objects.filter(_people(Kind.TEAM_WAITING, "learner__", batch))
         .annotate(weekly=_weekly("learner__"))
@@ -248,21 +248,13 @@ def team_waiting(run: RunContext, batch: tuple[int, int]) -> list[Due]:
     if not rows:
         return []
     team_ids = {team_id for _, team_id, _ in rows}
-    submitted = Response.objects.filter(team__in=team_ids, status=Response.Status.SUBMITTED)
     answered = set(
-        submitted.filter(learner__isnull=False).values_list("team_id", "learner_id").distinct()
+        Response.objects.submitted()
+        .filter(team__in=team_ids, learner__isnull=False)
+        .values_list("team_id", "learner_id")
+        .distinct()
     )
-    counts = dict(
-        submitted.filter(
-            Q(learner__team_memberships__team=F("team"))
-            | Q(anonymised_at__isnull=False, learner__isnull=True)
-        )
-        .values("team")
-        .annotate(
-            counted=Count("learner", distinct=True) + Count("pk", filter=Q(learner__isnull=True))
-        )
-        .values_list("team", "counted")
-    )
+    counts = counted_answers(team_ids)
     period = iso_week(run.today)
     return [
         Due(learner_id, Kind.TEAM_WAITING, f"team:{team_id}", period, bool(weekly))

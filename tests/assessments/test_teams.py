@@ -24,7 +24,12 @@ from accounts.models import User
 from accounts.roles import COURSE_EDITOR
 from assessments import scoring, services
 from assessments.models import Answer, DimensionScore, Response, Team, TeamMembership
-from assessments.team_reports import band_of_mean, team_report
+from assessments.team_reports import (
+    band_of_mean,
+    counted_answers,
+    counted_responses,
+    team_report,
+)
 from tests.factories import UserFactory
 
 from .factories import keys_of, submit
@@ -765,6 +770,35 @@ def test_a_mean_between_two_bands_reads_as_the_nearest_score_one_person_could_ge
     assert band_of_mean(definition, safety, fraction("2.8")) == ("Low", fraction("2.75"))
     unbanded = scoring.Dimension(key="s", name="X", rule=scoring.MEAN)
     assert band_of_mean(definition, unbanded, fraction(3))[0] == ""
+
+
+@pytest.mark.django_db
+def test_the_answers_counted_for_many_teams_are_those_each_report_counts(team_instrument):
+    """`counted_answers` (the reminders' batch count) and `counted_responses` (the report)
+    state one rule: one answer per current member who submitted, however often, plus each
+    kept after its author erased their account; not a draft, nor the answer of someone no
+    longer a member."""
+    ward, clinic, empty = (
+        services.team_create(learner=UserFactory(), instrument=team_instrument, name=name)
+        for name in ("Ward 7", "Clinic", "Nobody yet")
+    )
+    twice, once, left, erased = (member(ward) for _ in range(4))
+    submit(twice, team_instrument, 2, team=ward)
+    submit(twice, team_instrument, 4, team=ward)
+    submit(once, team_instrument, 3, team=ward)
+    submit(left, team_instrument, 3, team=ward)
+    TeamMembership.objects.filter(team=ward, learner=left).delete()
+    kept = submit(erased, team_instrument, 5, team=ward)
+    Response.objects.filter(pk=kept.pk).update(learner=None, anonymised_at=timezone.now())
+    TeamMembership.objects.filter(team=ward, learner=erased).delete()
+    services.response_start(learner=member(ward), instrument=team_instrument, team=ward)
+    submit(clinic.created_by, team_instrument, 1, team=clinic)
+
+    counted = counted_answers([ward.pk, clinic.pk, empty.pk])
+
+    assert counted == {ward.pk: 3, clinic.pk: 1}
+    for team in (ward, clinic, empty):
+        assert counted.get(team.pk, 0) == counted_responses(team).count(), team.name
 
 
 # Query counts ---------------------------------------------------------------------------
