@@ -70,7 +70,8 @@ run: install
 
 # Tests ----------------------------------------------------------------------------------
 
-# Debian's chromium and postgresql (and npm, for axe-core), each only if missing.
+# Debian's Chromium headless shell, postgresql, nginx, redis and wrk (and npm, for axe-core),
+# each only if missing.
 system-packages:
 	$(call heading,System packages)
 	scripts/install-system-packages

@@ -14,7 +14,11 @@ from playwright.sync_api import expect
 # run inside one unless told that this is safe (it is, in tests).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = "/usr/bin/chromium"  # Debian's package; `make test` installs it if missing.
+# Debian's package of Chromium's headless shell, the browser without its windowing layer,
+# which is what Playwright itself runs headless; `make test` installs it if missing. The
+# browser tests took 166 s with it on this 2-core machine, against 216 s with the full
+# `chromium` in its headless mode.
+CHROMIUM = "/usr/bin/chromium-headless-shell"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -29,7 +33,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    """Debian's Chromium, never a browser downloaded by `playwright install`."""
+    """Debian's Chromium headless shell, never a browser downloaded by `playwright install`."""
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
