@@ -23,8 +23,13 @@ from tests.factories import (
 TESTS = Path(__file__).resolve().parent
 
 
+# Runs before pytest-django's own hook (both are `tryfirst`; a conftest's hooks are called
+# before a plugin's), whose stable sort then keeps the order set here within each of its
+# groups: tests without a database, those that commit for real last.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Mark tests by where they live, so that `make test` can choose each phase by marker.
+    """Mark tests by where they live, so that `make test` can choose each phase by marker,
+    and hand out the long ones first.
 
     - `browser`: everything under tests/browser/ (Playwright and Chromium). `make test` runs
       these once, on PostgreSQL, the production database.
@@ -55,6 +60,9 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.database_free)
         elif runs_on_sqlite_too(item, path):
             item.add_marker(pytest.mark.sqlite_too)
+    # pytest-xdist hands tests out in this order, a few at a time: long tests left to the
+    # end would keep one process busy while the other has finished.
+    items.sort(key=lambda item: not runs_long(item))
     if outside:
         # pytest-playwright takes any argument named like its fixtures (`page`, `context`,
         # `browser`) for its own, runs the test under Chromium and regroups it among the
@@ -63,6 +71,29 @@ def pytest_collection_modifyitems(config, items):
             "Playwright fixtures outside tests/browser/ (rename the argument, or mark the "
             "test `browser`): " + ", ".join(outside[:5])
         )
+
+
+# Modules whose tests take seconds each (the route walk's shards, the demo's seeding, the
+# bench scripts, a backup restored into a new database); so do the browser tests. Each
+# test process starts on these, leaving short tests for the end of the run. A module
+# moves whole, so that a module-scoped world is still built once per process.
+LONG = {
+    "test_hostile_input.py",
+    "test_routes.py",
+    "test_demo.py",
+    "test_backup.py",
+    "test_bench.py",
+    "test_bench_assessments.py",
+    "test_bench_cohorts.py",
+    "test_bench_notifications.py",
+    "assessments/test_composites.py",
+    "learning_sets/test_permission_matrix_admin.py",
+}
+
+
+def runs_long(item) -> bool:
+    path = Path(item.path)
+    return TESTS / "browser" in path.parents or path.relative_to(TESTS).as_posix() in LONG
 
 
 DATABASE_FIXTURES = {
