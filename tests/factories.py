@@ -5,9 +5,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import factory
-from django.conf import settings
-from django.test import override_settings
+from django.db.models.signals import post_save
 from wagtail.search import index
+from wagtail.search.signal_handlers import post_save_signal_handler
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from accounts.models import Organisation, User
@@ -53,20 +53,31 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 @contextmanager
 def without_index_updates() -> Iterator[None]:
-    """Build test pages without updating Wagtail's search and reference indexes.
+    """Build test pages and objects without updating Wagtail's search and reference indexes.
 
-    On the site a task updates both after every save of a page; a page published through
-    `save_revision().publish()` is saved three times, so the six updates were a quarter of
-    the time it takes to build a module for a test. Only what is built inside this is left
-    out: the code under test updates both as on the site, and the tests that read an index
-    (search, usage) build their pages outside it.
+    On the site a task updates the search index after every save of an indexed model (a
+    page, an organisation), and the reference index is updated after every save of a
+    page; a page published through `save_revision().publish()` is saved three times. The
+    tasks run inline in the tests, and even with nothing to write each one loaded its object
+    again: they were a quarter of the time it took to build a module for a test. Only what
+    is built inside this is left out: the code under test updates both as on the site, and
+    the tests that read an index (search, usage) build their objects outside it or add them
+    (`search_index_add`).
     """
-    backends = {
-        name: {**backend, "AUTO_UPDATE": False}
-        for name, backend in settings.WAGTAILSEARCH_BACKENDS.items()
-    }
-    with disable_reference_index_auto_update(), override_settings(WAGTAILSEARCH_BACKENDS=backends):
-        yield
+    models = [
+        model for model in index.get_indexed_models() if getattr(model, "search_auto_update", True)
+    ]
+    # Only what this call disconnected is connected again, so that an inner call ends
+    # without turning the updates back on inside an outer one.
+    disconnected = [
+        model for model in models if post_save.disconnect(post_save_signal_handler, sender=model)
+    ]
+    try:
+        with disable_reference_index_auto_update():
+            yield
+    finally:
+        for model in disconnected:
+            post_save.connect(post_save_signal_handler, sender=model)
 
 
 def search_index_add(*objects) -> None:
