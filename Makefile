@@ -24,6 +24,7 @@ unexport PYTHONDONTWRITEBYTECODE
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 INSTALL_STAMP := $(VENV)/.installed-pyproject
+UV_VERSION := 0.13.9
 NODE_STAMP := node_modules/.installed-package-lock
 
 # manage.py defaults to the dev settings; say so, so that a DJANGO_SETTINGS_MODULE left
@@ -37,8 +38,8 @@ PYTEST := env -u DJANGO_SETTINGS_MODULE $(PYTHON) -m pytest
 START := $(shell date +%s)
 heading = @printf '\n==== %s (at %ss) ====\n' "$(1)" "$$(( $$(date +%s) - $(START) ))"
 
-.PHONY: help install run test system-packages node-packages lint checks \
-	test-sqlite test-postgres test-s3 test-stack test-services clean
+.PHONY: help install run test system-packages node-packages lint checks test-phases \
+	test-sqlite test-postgres postgres-template test-s3 test-stack test-services clean
 
 help:
 	@echo "make run [PORT=8000]  set up, load demo content and serve on http://127.0.0.1:$(PORT)/"
@@ -56,9 +57,12 @@ $(INSTALL_STAMP): pyproject.toml
 	test -x $(PYTHON) || python3 -c 'import ensurepip, venv' 2>/dev/null \
 		|| scripts/install-system-packages python3-venv
 	test -x $(PYTHON) || python3 -m venv $(VENV)
-	@# --no-compile: Python compiles (and caches) each module the first time it is imported,
-	@# which is a fraction of what pip would compile up front (15 s of a 42 s install here).
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-compile -e ".[test]"
+	@# uv installs the same packages as pip, from the same index, in a third of the time
+	@# (14 s against 37 s on a fresh machine here): it downloads in parallel and resolves
+	@# faster. Like pip --no-compile, it leaves compiling to the first import, which
+	@# caches each module (a fraction of what compiling everything up front would cost).
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(VENV)/bin/uv pip install --quiet --python $(PYTHON) -e ".[test]"
 	touch $@
 
 # The site -------------------------------------------------------------------------------
@@ -112,7 +116,8 @@ checks: install
 #   (`sqlite_only`: on PostgreSQL the hostile walk sends the same requests).
 PYTEST_WORKERS ?= auto
 # Each test process copies one migrated database rather than migrating its own
-# (lms/settings/test.py): this file for SQLite, `with-postgres --migrated` for PostgreSQL.
+# (lms/settings/test.py): this file for SQLite, the server's `lms` database (migrated by
+# `with-postgres --migrated`, or by postgres-template in `make test`) for PostgreSQL.
 SQLITE_TEMPLATE := .test-db-template.sqlite3
 XDIST := -n $(PYTEST_WORKERS) --dist load
 
@@ -131,9 +136,20 @@ test-sqlite: install system-packages node-packages $(SQLITE_TEMPLATE)
 	EXPECT_DB_VENDOR=sqlite $(SQLITE_TESTS) $(XDIST) \
 		-m "not browser and (database_free or bench or sqlite_too or sqlite_only)"
 
+POSTGRES_TESTS := env EXPECT_DB_VENDOR=postgresql $(PYTEST) $(XDIST) \
+	-m "not bench and not database_free and not sqlite_only"
+
 test-postgres: install system-packages node-packages
 	$(call heading,Tests on PostgreSQL (throwaway server; every test that uses a database))
-	EXPECT_DB_VENDOR=postgresql scripts/with-postgres --migrated $(PYTEST) $(XDIST) -m "not bench and not database_free and not sqlite_only"
+	scripts/with-postgres --migrated $(POSTGRES_TESTS)
+
+# `make test` starts one throwaway PostgreSQL server for the whole run (DATABASE_URL), so
+# that its migration, which keeps one core busy for 25 s, runs beside lint, the checks and
+# the SQLite template rather than before the PostgreSQL phase.
+postgres-template: install
+	$(call heading,Every migration applied to the PostgreSQL server's database)
+	test -n "$${DATABASE_URL:-}"
+	env DJANGO_SETTINGS_MODULE=lms.settings.test $(PYTHON) manage.py migrate --noinput -v0
 
 # The storages on a real S3 API: moto's server on loopback, started and stopped by the
 # script. EXPECT_S3=1 turns the tests' "no S3 variables" skip into a failure.
@@ -159,9 +175,21 @@ test-services: install system-packages
 	$(call heading,Tests on S3 and the production stack side by side (output follows))
 	START=$(START) MAKE=$(MAKE) scripts/side-by-side test-s3 test-stack
 
-# Prerequisites run in this order (.NOTPARALLEL); the first failure stops the run.
-test: install system-packages node-packages lint checks test-sqlite test-postgres test-services
+# The first failure stops the run.
+test: install system-packages node-packages
+	scripts/with-postgres $(MAKE) --no-print-directory START=$(START) test-phases
 	@printf '\n==== make test: all phases passed in %ss ====\n' "$$(( $$(date +%s) - $(START) ))"
+
+# Inside `make test`'s PostgreSQL server. Lint, the checks and the two migrated templates
+# each keep one core busy, so they run side by side (scripts/side-by-side shows each
+# one's output whole once all have finished); then each test phase has both cores.
+test-phases:
+	START=$(START) MAKE=$(MAKE) scripts/side-by-side lint checks $(SQLITE_TEMPLATE) \
+		postgres-template
+	$(MAKE) --no-print-directory START=$(START) test-sqlite
+	$(call heading,Tests on PostgreSQL (every test that uses a database))
+	TEST_DATABASE_TEMPLATE=lms $(POSTGRES_TESTS)
+	$(MAKE) --no-print-directory START=$(START) test-services
 
 clean:
 	rm -rf .test-media .test-private test-results .pytest_cache .ruff_cache .mypy_cache .hypothesis .test-db-*.sqlite3*
