@@ -450,10 +450,18 @@ def probe(
             else:
                 description, method, body, content_type = PLAIN_POST
                 requests = [(description, method, url, body, content_type)]
+            refuses_post = False
             for description, method, target, body, content_type in requests:
+                if method == "POST" and refuses_post:
+                    continue
                 response = send(client, method, target, body, content_type)
                 if response.status_code >= 500:
                     failures.append(failure(route, role, description, target, response))
+                # A view that refuses POST (405) does so by the method, before it reads a
+                # body; the middleware that does read bodies meets every hostile one on
+                # the routes that take POST. About 1,700 of the walk's requests.
+                if (method, target, body) == ("POST", url, b"") and response.status_code == 405:
+                    refuses_post = True
     return failures
 
 
@@ -531,3 +539,45 @@ def test_the_walk_fills_every_converter():
     for route, (name, segments) in ROUTES:
         for url in urls_for(Anything(), route, name, segments):
             assert "<" not in url and "(?P" not in url, (route, url)
+
+
+@pytest.mark.parametrize("post_status", [405, 200])
+def test_a_route_that_refuses_post_gets_one_post(monkeypatch, post_status):
+    """After a 405 to the empty POST, the walk sends that URL no more POSTs; any other
+    answer, and it sends every hostile POST."""
+    sent = []
+
+    class Answer:
+        streaming = False
+        exc_info = None
+        content = b'<form><input name="title"></form>'
+
+        def __init__(self, status_code):
+            self.status_code = status_code
+
+        def get(self, header, default=None):
+            return "text/html" if header == "Content-Type" else default
+
+    def fake_send(client, method, url, body, content_type):
+        sent.append((method, url))
+        return Answer(post_status if method == "POST" else 200)
+
+    class Nobody(World):
+        """Every role as nobody signed in: the requests are not sent."""
+
+        def __init__(self):
+            pass
+
+        def users(self):
+            return dict.fromkeys(["anonymous", "learner", "admin", "lead"])
+
+    monkeypatch.setattr("tests.test_hostile_input.send", fake_send)
+    route, (name, segments) = next(item for item in ROUTES if item[0] == "cohorts/join/")
+
+    assert probe(Nobody(), route, name, segments, set()) == []
+
+    posts = [url for method, url in sent if method == "POST"]
+    gets = [url for method, url in sent if method == "GET"]
+    every_post = [r for r in requests_for("/cohorts/join/", ["title"]) if r[1] == "POST"]
+    assert len(posts) == (1 if post_status == 405 else len(every_post))
+    assert len(gets) == 1 + sum(r[1] == "GET" for r in requests_for("/cohorts/join/", ["title"]))
