@@ -23,6 +23,13 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     type = Organisation.Type.NHS_TRUST
     status = Organisation.Status.APPROVED
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Not put into the search index, which most tests never read; one that does adds
+        its organisations (`search_index_add`). Every UserFactory makes one."""
+        with without_index_updates():
+            return super()._create(model_class, *args, **kwargs)
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
