@@ -180,16 +180,18 @@ test: install system-packages node-packages
 	scripts/with-postgres $(MAKE) --no-print-directory START=$(START) test-phases
 	@printf '\n==== make test: all phases passed in %ss ====\n' "$$(( $$(date +%s) - $(START) ))"
 
-# Inside `make test`'s PostgreSQL server. Lint, the checks and the two migrated templates
-# each keep one core busy, so they run side by side (scripts/side-by-side shows each
-# one's output whole once all have finished); then each test phase has both cores.
+# Inside `make test`'s PostgreSQL server. scripts/side-by-side runs make targets at once
+# and shows each one's output whole when all have finished:
+# - lint, the checks and the two migrated templates each keep one core busy;
+# - the S3 and stack tests spend much of their time waiting for their servers, beside
+#   the SQLite phase (they copy its template, made just before);
+# - the PostgreSQL phase, the longest, has both cores to itself.
 test-phases:
 	START=$(START) MAKE=$(MAKE) scripts/side-by-side lint checks $(SQLITE_TEMPLATE) \
 		postgres-template
-	$(MAKE) --no-print-directory START=$(START) test-sqlite
+	START=$(START) MAKE=$(MAKE) scripts/side-by-side test-sqlite test-s3 test-stack
 	$(call heading,Tests on PostgreSQL (every test that uses a database))
 	TEST_DATABASE_TEMPLATE=lms $(POSTGRES_TESTS)
-	$(MAKE) --no-print-directory START=$(START) test-services
 
 clean:
 	rm -rf .test-media .test-private test-results .pytest_cache .ruff_cache .mypy_cache .hypothesis .test-db-*.sqlite3*
