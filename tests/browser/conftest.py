@@ -8,6 +8,8 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to
@@ -69,8 +71,10 @@ def page(page):
 
 
 @pytest.fixture
-def sign_in(page):
-    """Sign in through the login form, as a person would, and land on the home page."""
+def sign_in_with_the_form(page):
+    """Sign in through the login form, as a person would, and land on the home page. For
+    the tests of that journey itself (its policy, the cookies it sets); the tests of
+    signing in and signing up drive the form themselves."""
 
     def sign_in(*, email: str, password: str) -> None:
         page.goto("/accounts/login/")
@@ -78,5 +82,31 @@ def sign_in(page):
         page.get_by_label(re.compile(r"^password", re.IGNORECASE)).fill(password)
         page.get_by_role("button", name=re.compile(r"^Sign in$", re.IGNORECASE)).click()
         expect(page.get_by_role("link", name=re.compile(r"^Your profile"))).to_be_visible()
+
+    return sign_in
+
+
+@pytest.fixture
+def sign_in(page, live_server):
+    """Start a signed-in session for the browser without the form, which took about half
+    a second a test: Django checks the email address and password (through allauth's
+    backend, as the form does), makes the session, and the browser is given its cookie.
+    The page stays where it was; the test opens the page it needs next."""
+
+    def sign_in(*, email: str, password: str) -> None:
+        client = Client()
+        assert client.login(email=email, password=password), f"{email} could not sign in"
+        session = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": session.value,
+                    "url": live_server.url,
+                    "httpOnly": True,
+                    "sameSite": "Lax",
+                }
+            ]
+        )
 
     return sign_in

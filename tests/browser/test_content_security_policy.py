@@ -200,11 +200,11 @@ def test_public_pages_keep_to_the_policy(page, site_home):
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
-def test_learner_pages_keep_to_the_policy(page, site_home, sign_in):
+def test_learner_pages_keep_to_the_policy(page, site_home, sign_in_with_the_form):
     module, lesson, everything, instrument = lesson_with_every_block(site_home)
     learner = UserFactory(first_name="Priya")
     previous = submit(learner, instrument, 2)
-    sign_in(email=learner.email, password=DEFAULT_PASSWORD)
+    sign_in_with_the_form(email=learner.email, password=DEFAULT_PASSWORD)
     settled(page, "the sign-in journey")
 
     visit(page, everything.url)
@@ -286,7 +286,7 @@ def programme_lead():
     return make_lead(first_name="Tom", last_name="Gallagher", email="lead@example.org")
 
 
-def test_lead_admin_pages_keep_to_the_policy(page, site_home, sign_in):
+def test_lead_admin_pages_keep_to_the_policy(page, site_home, sign_in_with_the_form):
     lead = programme_lead()
     _programme, module, _lessons = build_module(site_home, lessons=2)
     cohort = make_cohort(lead=lead, modules=[module])
@@ -297,7 +297,7 @@ def test_lead_admin_pages_keep_to_the_policy(page, site_home, sign_in):
     instrument = small_instrument()
     for value, member in zip((3, 2, 1), members, strict=True):
         submit(member, instrument, value)
-    sign_in(email=lead.email, password=DEFAULT_PASSWORD)
+    sign_in_with_the_form(email=lead.email, password=DEFAULT_PASSWORD)
 
     for path in [
         "/admin/",
@@ -316,12 +316,12 @@ def test_lead_admin_pages_keep_to_the_policy(page, site_home, sign_in):
     settled(page, "the grid filtered by organisation")
 
 
-def test_editor_admin_pages_keep_to_the_policy(page, site_home, sign_in):
+def test_editor_admin_pages_keep_to_the_policy(page, site_home, sign_in_with_the_form):
     module, _lesson, everything, instrument = lesson_with_every_block(site_home)
     editor = UserFactory(
         first_name="Edith", last_name="Editor", organisation=None, is_superuser=True
     )
-    sign_in(email=editor.email, password=DEFAULT_PASSWORD)
+    sign_in_with_the_form(email=editor.email, password=DEFAULT_PASSWORD)
 
     visit(page, "/admin/", admin=True)
     visit(page, f"/admin/pages/{module.pk}/", admin=True)

@@ -30,14 +30,16 @@ def test_the_notice_is_reached_from_the_footer_and_is_accessible(page, site_home
     check_page(page, "the privacy notice")
 
 
-def test_the_browser_holds_no_cookie_the_statement_does_not_list(page, site_home, sign_in):
+def test_the_browser_holds_no_cookie_the_statement_does_not_list(
+    page, site_home, sign_in_with_the_form
+):
     privacy_notice_ensure(home=site_home)
     listed = statement_names(page)
     admin = UserFactory(first_name="Ada", organisation=None, is_superuser=True)
 
     page.goto("/accounts/signup/")
     page.locator("main form").get_by_role("button", name=re.compile(r"^Create")).click()
-    sign_in(email=admin.email, password=DEFAULT_PASSWORD)
+    sign_in_with_the_form(email=admin.email, password=DEFAULT_PASSWORD)
     for path in ["/learn/", "/accounts/profile/", "/assessments/", "/admin/"]:
         page.goto(path)
     # The admin's menu remembers being made smaller in a cookie set by its JavaScript.
