@@ -8,6 +8,7 @@ import uuid
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from wagtail.models import ModelLogEntry
 
 from cohorts.models import Membership
@@ -57,7 +58,7 @@ def test_the_grid_offers_a_checkbox_per_learner_and_the_nudge_buttons(client, le
 
     for person in members(cohort):
         assert f'name="learner" value="{person.pk}" form="nudge-form"' in page
-        assert f'aria-label="Choose {person.get_full_name()}"' in page
+        assert f'aria-label="Choose {escape(person.get_full_name())}"' in page
     assert f'action="{nudge_url(cohort)}"' in page
     assert "Send a nudge to all 3 learners listed" in page
 
