@@ -25,7 +25,7 @@ TESTS = Path(__file__).resolve().parent
 
 # Runs before pytest-django's own hook (both are `tryfirst`; a conftest's hooks are called
 # before a plugin's), whose stable sort then keeps the order set here within each of its
-# groups: tests without a database, those that commit for real last.
+# groups: database tests, then those that commit for real, then those without a database.
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Mark tests by where they live, so that `make test` can choose each phase by marker,

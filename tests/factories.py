@@ -65,11 +65,11 @@ def without_index_updates() -> Iterator[None]:
     On the site a task updates the search index after every save of an indexed model (a
     page, an organisation), and the reference index is updated after every save of a
     page; a page published through `save_revision().publish()` is saved three times. The
-    tasks run inline in the tests, and even with nothing to write each one loaded its object
-    again: they were a quarter of the time it took to build a module for a test. Only what
-    is built inside this is left out: the code under test updates both as on the site, and
-    the tests that read an index (search, usage) build their objects outside it or add them
-    (`search_index_add`).
+    tasks run inline in the tests, and one ran (loading its object again) even when the
+    backend was told not to write: 3.7 ms of the 5.9 ms a test user took on PostgreSQL.
+    Only what is built inside this is left out: the code under test updates both as on the
+    site, and the tests that read an index (search, usage) build their objects outside it
+    or add them (`search_index_add`).
     """
     models = [
         model for model in index.get_indexed_models() if getattr(model, "search_auto_update", True)
