@@ -372,18 +372,26 @@ def _possible_scores(definition: Definition, scored: Scored) -> tuple[Fraction, 
 
 
 def _possible_composite_scores(definition: Definition, composite: Composite) -> list[Fraction]:
-    parts = definition.parts_of(composite)
-    totals = {Fraction(0)}
-    for part in parts:
-        scores = _possible_scores(definition, part)
-        grown: set[Fraction] = set()
+    """Every sum of one possible score per part (over the number of parts for a mean).
+
+    The parts' scores are fractions (means, rescaled ranges). Adding them as fractions
+    costs a greatest common divisor per addition, and a composite of five dimensions makes
+    millions of additions, so they are added as whole numbers over one common denominator,
+    and divided by it once at the end: the same set of scores, about ten times sooner.
+    """
+    part_scores = [_possible_scores(definition, part) for part in definition.parts_of(composite)]
+    denominator = math.lcm(*(score.denominator for scores in part_scores for score in scores))
+    totals = {0}
+    for scores in part_scores:
+        numerators = {score.numerator * (denominator // score.denominator) for score in scores}
+        grown: set[int] = set()
         for total in totals:
-            grown.update(total + value for value in scores)
+            grown.update(total + value for value in numerators)
             if len(grown) > MAX_POSSIBLE_SCORES:
                 raise TooManyScores(composite.name)
         totals = grown
-    count = len(parts) if composite.rule == MEAN else 1
-    return sorted(total / count for total in totals)
+    count = len(part_scores) if composite.rule == MEAN else 1
+    return sorted(Fraction(total, denominator * count) for total in totals)
 
 
 def _possible_dimension_scores(definition: Definition, dimension: Dimension) -> list[Fraction]:

@@ -8,6 +8,8 @@ editors' statistics and query counts.
 """
 
 import dataclasses
+import itertools
+import math
 import re
 from decimal import Decimal
 from fractions import Fraction
@@ -156,6 +158,23 @@ def definitions_with_composites(draw) -> Definition:
 @given(definitions_with_composites())
 def test_every_generated_definition_with_combined_scores_is_valid(definition):
     assert scoring.problems(definition) == []
+
+
+@PROPERTY_SETTINGS
+@given(definitions_with_composites())
+def test_a_combined_scores_possible_scores_are_every_sum_of_its_parts_scores(definition):
+    """`possible_scores` adds whole numbers over a common denominator; here every pick of
+    one score per part is added as fractions, where there are few enough picks."""
+    for composite_ in definition.composites:
+        parts = [
+            scoring.possible_scores(definition, part) for part in definition.parts_of(composite_)
+        ]
+        if math.prod(len(scores) for scores in parts) > 20_000:
+            continue
+        count = len(parts) if composite_.rule == scoring.MEAN else 1
+        expected = sorted({sum(pick, Fraction(0)) / count for pick in itertools.product(*parts)})
+
+        assert scoring.possible_scores(definition, composite_) == expected
 
 
 @PROPERTY_SETTINGS
