@@ -182,14 +182,13 @@ test: install system-packages node-packages
 
 # Inside `make test`'s PostgreSQL server. scripts/side-by-side runs make targets at once
 # and shows each one's output whole when all have finished:
-# - lint, the checks and the two migrated templates each keep one core busy;
-# - the S3 and stack tests spend much of their time waiting for their servers, beside
-#   the SQLite phase (they copy its template, made just before);
+# - the two migrated templates, which the test phases copy, each keep one core busy;
+# - the S3 and stack tests spend much of their time waiting for their servers, so lint
+#   and the checks run beside them and the SQLite phase;
 # - the PostgreSQL phase, the longest, has both cores to itself.
 test-phases:
-	START=$(START) MAKE=$(MAKE) scripts/side-by-side lint checks $(SQLITE_TEMPLATE) \
-		postgres-template
-	START=$(START) MAKE=$(MAKE) scripts/side-by-side test-sqlite test-s3 test-stack
+	START=$(START) MAKE=$(MAKE) scripts/side-by-side $(SQLITE_TEMPLATE) postgres-template
+	START=$(START) MAKE=$(MAKE) scripts/side-by-side lint checks test-sqlite test-s3 test-stack
 	$(call heading,Tests on PostgreSQL (every test that uses a database))
 	TEST_DATABASE_TEMPLATE=lms $(POSTGRES_TESTS)
 
