@@ -24,6 +24,38 @@ def test_the_suite_runs_on_the_database_it_was_asked_for():
     assert connection.vendor == expected
 
 
+@pytest.mark.django_db(transaction=True)
+def test_flush_empties_every_table_whatever_refers_to_what():
+    """What runs after each test that commits (tests/postgresql_flush on PostgreSQL): rows
+    that refer to each other across tables, in both directions, and the rows migrations
+    wrote are all gone, and the content types and permissions are back."""
+    from django.apps import apps
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from django.core.management.color import no_style
+
+    from tests.cohorts.factories import add_members, make_cohort, make_lead
+    from tests.factories import UserFactory
+
+    cohort = make_cohort(lead=make_lead())
+    add_members(cohort, [UserFactory(), UserFactory()])
+    assert any(model.objects.exists() for model in apps.get_models() if model._meta.managed)
+
+    call_command("flush", verbosity=0, interactive=False)
+
+    left = [
+        model._meta.label
+        for model in apps.get_models()
+        if model._meta.managed and model not in (ContentType, Permission) and model.objects.exists()
+    ]
+    assert left == []
+    assert ContentType.objects.exists() and Permission.objects.exists()
+    if connection.vendor == "postgresql":
+        statements = connection.ops.sql_flush(no_style(), ["lms_example"])
+        assert statements[-1].startswith("DELETE FROM"), statements
+
+
 def test_every_file_the_sqlite_phase_names_exists():
     """A misspelt entry would quietly take its tests off SQLite."""
     from tests.conftest import SQLITE_TOO, TESTS
