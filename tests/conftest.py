@@ -17,7 +17,7 @@ from tests.factories import (
     DEFAULT_PASSWORD,
     OrganisationFactory,
     UserFactory,
-    without_index_updates,
+    home_page_ensure,
 )
 
 TESTS = Path(__file__).resolve().parent
@@ -158,10 +158,7 @@ def uses_no_database(item) -> bool:
 
 @pytest.fixture
 def home_page(db):
-    with without_index_updates():
-        return site_ensure_home(
-            title="Lead and learn together", introduction="Modules for everyone."
-        )
+    return home_page_ensure()
 
 
 @pytest.fixture

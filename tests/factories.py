@@ -12,6 +12,7 @@ from wagtail.search.signal_handlers import post_save_signal_handler
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from accounts.models import Organisation, User
+from home.services import site_ensure_home
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
 
@@ -93,6 +94,14 @@ def without_index_updates() -> Iterator[None]:
     finally:
         for model in disconnected:
             post_save.connect(post_save_signal_handler, sender=model)
+
+
+def home_page_ensure():
+    """The site's home page as the tests know it (the `home_page` fixture)."""
+    with without_index_updates():
+        return site_ensure_home(
+            title="Lead and learn together", introduction="Modules for everyone."
+        )
 
 
 def search_index_add(*objects) -> None:

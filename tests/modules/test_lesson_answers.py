@@ -1,5 +1,6 @@
 """Interactive blocks: save, change, errors that lose nothing, and privacy."""
 
+import copy
 import uuid
 
 import pytest
@@ -7,8 +8,25 @@ from django.contrib.auth.models import Group
 from wagtail.models import Page
 
 from modules.models import ChecklistProgress, JournalEntry, KnowledgeCheckAttempt, LessonPage
-from tests.factories import UserFactory
-from tests.modules.conftest import block_of
+from tests.factories import UserFactory, home_page_ensure
+from tests.modules.conftest import block_of, build_module
+from tests.worlds import module_world
+
+
+def build_tree():
+    return build_module(home_page_ensure())
+
+
+# Every test here answers blocks of one small module: built once for the file
+# (tests/worlds.py) rather than for each test.
+shared_tree = module_world(build_tree)
+
+
+@pytest.fixture
+def lesson_tree(db, shared_tree):
+    """The programme, module and lessons; each test gets its own copies of the pages, so
+    that a change to one cannot reach the next test."""
+    return copy.deepcopy(shared_tree)
 
 
 def answer_url(lesson, block):
