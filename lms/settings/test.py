@@ -31,13 +31,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One file per test process, so that two runs at once never share it.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}
 
-# A database with every migration applied, for each test process to copy rather than
-# run the migrations itself: on PostgreSQL a database that `scripts/with-postgres
-# --migrated` prepares, on SQLite a file that `make test-sqlite` prepares.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The same database, emptied between tests that commit with DELETE, not TRUNCATE.
     DATABASES["default"]["ENGINE"] = "tests.postgresql_flush"
 
+# A database with every migration applied, for each test process to copy rather than
+# run the migrations itself: on PostgreSQL a database that `scripts/with-postgres
+# --migrated` prepares, on SQLite a file that `make test-sqlite` prepares.
 _TEMPLATE = os.environ.get("TEST_DATABASE_TEMPLATE")
 if _TEMPLATE:
     DATABASES["default"].setdefault("TEST", {})["TEMPLATE"] = _TEMPLATE
