@@ -16,6 +16,8 @@ from django.apps import apps
 from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.utils import timezone
+from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
 
 from accounts.models import Organisation, User
 from assessments.models import DimensionScore, Instrument, Response, Team
@@ -119,6 +121,19 @@ def test_a_learner_signs_in_with_the_demo_password_and_opens_the_site(client):
 def test_the_programmes_and_modules_are_live():
     assert ProgrammePage.objects.live().count() == 4
     assert ModulePage.objects.live().count() >= 19
+
+
+def test_every_demo_module_and_organisation_is_in_the_search_index():
+    """The seed indexes each page and organisation once, after its saves, as the site's
+    task would after each save (`core.search_index.index_updates_once`)."""
+    backend = get_search_backend()
+    modules = ModulePage.objects.live()
+    assert modules
+    for module in modules:
+        assert module.pk in {page.pk for page in backend.search(module.title, Page)}, module
+    for organisation in Organisation.objects.all():
+        hits = backend.search(organisation.name, Organisation)
+        assert organisation.pk in {hit.pk for hit in hits}, organisation.name
 
 
 def test_learners_progress_varies_and_every_completed_module_has_its_certificate():
