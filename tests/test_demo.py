@@ -106,6 +106,14 @@ def test_the_accounts_their_roles_and_organisations():
     assert learner_orgs.distinct().count() >= 6
 
 
+def test_every_account_has_the_demo_password():
+    """The accounts share one hash of the password (hashed once per seed)."""
+    accounts = User.objects.all()
+    assert accounts
+    assert all(account.check_password(PASSWORD) for account in accounts)
+    assert not any(account.check_password(DEFAULT_DEMO_PASSWORD) for account in accounts)
+
+
 def test_a_learner_signs_in_with_the_demo_password_and_opens_the_site(client):
     """Seeded with DEMO_PASSWORD set, so every account has that password."""
     assert client.login(email="learner7@example.org", password=PASSWORD)
