@@ -18,6 +18,26 @@ from wagtail.search.tasks import insert_or_update_object_task
 
 
 @contextmanager
+def index_updates_paused() -> Iterator[list[type]]:
+    """Stop the task that follows each save of an indexed model; yields the models paused.
+
+    Only what this call paused is resumed, so that an inner call ends without turning
+    the updates back on inside an outer one.
+    """
+    models = [
+        model for model in index.get_indexed_models() if getattr(model, "search_auto_update", True)
+    ]
+    paused = [
+        model for model in models if post_save.disconnect(post_save_signal_handler, sender=model)
+    ]
+    try:
+        yield paused
+    finally:
+        for model in paused:
+            post_save.connect(post_save_signal_handler, sender=model)
+
+
+@contextmanager
 def index_updates_once() -> Iterator[None]:
     """Index each object saved inside the block once, when it ends; nothing if it fails.
 
@@ -30,22 +50,14 @@ def index_updates_once() -> Iterator[None]:
         if not raw:
             saved.setdefault(sender._meta.label, set()).add(str(instance.pk))
 
-    models = [
-        model for model in index.get_indexed_models() if getattr(model, "search_auto_update", True)
-    ]
-    # Only what this call disconnected is connected again, so that an inner call ends
-    # without turning the updates back on inside an outer one.
-    disconnected = [
-        model for model in models if post_save.disconnect(post_save_signal_handler, sender=model)
-    ]
-    for model in disconnected:
-        post_save.connect(note, sender=model, weak=False)
-    try:
-        yield
-    finally:
-        for model in disconnected:
-            post_save.disconnect(note, sender=model)
-            post_save.connect(post_save_signal_handler, sender=model)
+    with index_updates_paused() as paused:
+        for model in paused:
+            post_save.connect(note, sender=model, weak=False)
+        try:
+            yield
+        finally:
+            for model in paused:
+                post_save.disconnect(note, sender=model)
     for label, pks in saved.items():
         model = apps.get_model(label)
         for pk in model.objects.filter(pk__in=pks).order_by("pk").values_list("pk", flat=True):

@@ -5,13 +5,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import factory
-from django.db.models.signals import post_save
 from django.utils.html import escape
 from wagtail.search import index
-from wagtail.search.signal_handlers import post_save_signal_handler
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from accounts.models import Organisation, User
+from core.search_index import index_updates_paused
 from home.services import site_ensure_home
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
@@ -80,20 +79,8 @@ def without_index_updates() -> Iterator[None]:
     site, and the tests that read an index (search, usage) build their objects outside it
     or add them (`search_index_add`).
     """
-    models = [
-        model for model in index.get_indexed_models() if getattr(model, "search_auto_update", True)
-    ]
-    # Only what this call disconnected is connected again, so that an inner call ends
-    # without turning the updates back on inside an outer one.
-    disconnected = [
-        model for model in models if post_save.disconnect(post_save_signal_handler, sender=model)
-    ]
-    try:
-        with disable_reference_index_auto_update():
-            yield
-    finally:
-        for model in disconnected:
-            post_save.connect(post_save_signal_handler, sender=model)
+    with index_updates_paused(), disable_reference_index_auto_update():
+        yield
 
 
 def home_page_ensure():
